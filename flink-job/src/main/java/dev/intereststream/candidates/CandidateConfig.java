@@ -1,0 +1,47 @@
+package dev.intereststream.candidates;
+
+import dev.intereststream.job.InterestStreamOptions;
+import java.io.Serializable;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * Candidate and trending settings, resolved from {@link InterestStreamOptions}.
+ *
+ * @param windowMs trending window length
+ * @param slideMs trending window slide (bucket length)
+ * @param trendingItems trending items of the scenario offered to every user
+ * @param itemsPerCategory trending items kept per category
+ * @param userTopCategories user's top categories whose items are offered
+ * @param snapshotGraceMs requests at time t use the newest list whose window ended by t minus this
+ */
+public record CandidateConfig(long windowMs, long slideMs, int trendingItems, int itemsPerCategory,
+    int userTopCategories, long snapshotGraceMs) implements Serializable {
+
+  public CandidateConfig {
+    if (slideMs <= 0 || windowMs < slideMs || windowMs % slideMs != 0) {
+      throw new IllegalArgumentException("candidates.trending-window (" + windowMs
+          + " ms) must be a positive multiple of candidates.trending-slide (" + slideMs + " ms)");
+    }
+    if (windowMs / slideMs > 1000) {
+      throw new IllegalArgumentException("candidates.trending-window may span at most 1000 slides");
+    }
+    if (trendingItems < 0 || itemsPerCategory < 0 || userTopCategories < 0) {
+      throw new IllegalArgumentException("candidate counts must not be negative");
+    }
+  }
+
+  /** Number of slide buckets in one window. */
+  public int buckets() {
+    return (int) (windowMs / slideMs);
+  }
+
+  public static CandidateConfig from(ReadableConfig config) {
+    return new CandidateConfig(
+        config.get(InterestStreamOptions.TRENDING_WINDOW).toMillis(),
+        config.get(InterestStreamOptions.TRENDING_SLIDE).toMillis(),
+        config.get(InterestStreamOptions.TRENDING_ITEMS),
+        config.get(InterestStreamOptions.ITEMS_PER_CATEGORY),
+        config.get(InterestStreamOptions.USER_TOP_CATEGORIES),
+        config.get(InterestStreamOptions.SNAPSHOT_GRACE).toMillis());
+  }
+}

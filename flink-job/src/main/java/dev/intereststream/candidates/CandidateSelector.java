@@ -1,0 +1,81 @@
+package dev.intereststream.candidates;
+
+import dev.intereststream.features.UserState;
+import dev.intereststream.scoring.ScoringRequest;
+import java.util.Arrays;
+
+/**
+ * Picks a user's candidates from a trending snapshot: the scenario's top trending items, plus the top
+ * trending items of the user's strongest categories, minus items the user already engaged with.
+ */
+public final class CandidateSelector {
+
+  private final CandidateConfig config;
+
+  public CandidateSelector(CandidateConfig config) {
+    this.config = config;
+  }
+
+  /** Items the user engaged with (the sequence), sorted, for {@link #select}. */
+  public static long[] consumedItems(UserState user) {
+    long[] consumed = new long[user.sequenceSize()];
+    for (int i = 0; i < consumed.length; i++) {
+      consumed[i] = user.sequenceItem(i);
+    }
+    Arrays.sort(consumed);
+    return consumed;
+  }
+
+  /**
+   * Fills the candidate arrays of {@code request}.
+   *
+   * @param snapshot trending snapshot of the request's scenario, or null if none is known
+   * @param userCategories the user's categories, strongest first (only the first few are used)
+   * @param consumed the user's {@link #consumedItems} at the trigger
+   */
+  public void select(TrendingSnapshot snapshot, long[] userCategories, long[] consumed, ScoringRequest request) {
+    if (snapshot == null || snapshot.size() == 0) {
+      request.candidateItems = new long[0];
+      request.candidateCategories = new long[0];
+      request.candidatePopularity = new float[0];
+      return;
+    }
+
+    int overall = Math.min(config.trendingItems(), snapshot.size());
+    int topCategories = Math.min(config.userTopCategories(), userCategories.length);
+    int capacity = overall + topCategories * config.itemsPerCategory();
+    int[] picked = new int[capacity];
+    int n = 0;
+    for (int i = 0; i < overall; i++) {
+      if (Arrays.binarySearch(consumed, snapshot.items[i]) < 0) {
+        picked[n++] = i;
+      }
+    }
+    if (topCategories > 0 && config.itemsPerCategory() > 0) {
+      int[] taken = new int[topCategories];
+      // Items before `overall` were already considered; the snapshot lists each item once.
+      for (int i = overall; i < snapshot.size(); i++) {
+        long category = snapshot.categories[i];
+        for (int c = 0; c < topCategories; c++) {
+          if (userCategories[c] == category && taken[c] < config.itemsPerCategory()) {
+            if (Arrays.binarySearch(consumed, snapshot.items[i]) < 0) {
+              picked[n++] = i;
+              taken[c]++;
+            }
+            break;
+          }
+        }
+      }
+    }
+    double top = Math.max(1, snapshot.counts[0]);
+    request.candidateItems = new long[n];
+    request.candidateCategories = new long[n];
+    request.candidatePopularity = new float[n];
+    for (int j = 0; j < n; j++) {
+      int i = picked[j];
+      request.candidateItems[j] = snapshot.items[i];
+      request.candidateCategories[j] = snapshot.categories[i];
+      request.candidatePopularity[j] = (float) (snapshot.counts[i] / top);
+    }
+  }
+}

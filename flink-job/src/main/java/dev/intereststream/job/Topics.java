@@ -1,0 +1,66 @@
+package dev.intereststream.job;
+
+import dev.intereststream.schemas.ClickEvent;
+import dev.intereststream.schemas.DeadLetter;
+import dev.intereststream.schemas.InterestUpdate;
+import java.nio.charset.StandardCharsets;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * The job's three topics, each with the option naming it, its key format and its value type. All
+ * values are Avro single-object encoded; all keys are ids as decimal UTF-8 strings, readable by any
+ * Kafka tool and by {@code StringDeserializer}.
+ */
+public final class Topics {
+
+  private Topics() {}
+
+  /** Input: click events keyed by user id. */
+  public static final Topic<ClickEvent> CLICK_EVENTS =
+      new Topic<>(InterestStreamOptions.INPUT_TOPIC, "user_id", ClickEvent.class);
+  /** Output: interest updates keyed by user id. */
+  public static final Topic<InterestUpdate> INTEREST_SCORES =
+      new Topic<>(InterestStreamOptions.OUTPUT_TOPIC, "user_id", InterestUpdate.class);
+  /** Dead letters keyed by the original record's key (bytes as they were). */
+  public static final Topic<DeadLetter> DEAD_LETTERS =
+      new Topic<>(InterestStreamOptions.DEAD_LETTER_TOPIC, "original key", DeadLetter.class);
+
+  /** A single-object encoder of {@code type}; not thread-safe. */
+  public static <V extends SpecificRecord> BinaryMessageEncoder<V> encoder(Class<V> type) {
+    return new BinaryMessageEncoder<>(SpecificData.getForClass(type), SpecificData.get().getSchema(type));
+  }
+
+  /** The key of a record about {@code userId}. */
+  public static byte[] userKey(long userId) {
+    return Long.toString(userId).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * One topic's contract.
+   *
+   * @param nameOption option holding the topic name
+   * @param key what the record key holds
+   * @param valueType Avro class of the value
+   */
+  public record Topic<V extends SpecificRecord>(ConfigOption<String> nameOption, String key, Class<V> valueType) {
+
+    public String name(ReadableConfig config) {
+      return config.get(nameOption);
+    }
+
+    /** A decoder of this topic's values; not thread-safe. */
+    public BinaryMessageDecoder<V> newDecoder() {
+      return new BinaryMessageDecoder<>(SpecificData.getForClass(valueType), SpecificData.get().getSchema(valueType));
+    }
+
+    /** An encoder of this topic's values; not thread-safe. */
+    public BinaryMessageEncoder<V> newEncoder() {
+      return encoder(valueType);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.intereststream.local;
+
+import dev.intereststream.job.Topics;
+import dev.intereststream.schemas.InterestUpdate;
+import dev.intereststream.schemas.Scenario;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the job's output the way a downstream consumer does (read_committed) and measures it: updates
+ * and dead letters per interval, pipeline latency (scored_at minus the trigger's event time) and
+ * visible latency (the moment this consumer received the update minus the trigger's event time), and
+ * the latest update of the most active users. Runs on its own thread until closed.
+ */
+public final class OutputMonitor implements Runnable, AutoCloseable {
+
+  private static final long MAX_LATENCY_MS = 3_600_000L;
+
+  private final Properties props;
+  private final String scoresTopic;
+  private final String deadLetterTopic;
+  private volatile boolean running = true;
+
+  private final AtomicLong updates = new AtomicLong();
+  private final AtomicLong deadLetters = new AtomicLong();
+  private final AtomicLong undecodable = new AtomicLong();
+  private final Recorder pipelineLatency = new Recorder(MAX_LATENCY_MS, 3);
+  private final Recorder visibleLatency = new Recorder(MAX_LATENCY_MS, 3);
+  private final Map<Long, Integer> updatesPerUser = new HashMap<>();
+  private final Map<String, InterestUpdate> latest = new HashMap<>();
+
+  public OutputMonitor(Properties clientProperties, String scoresTopic, String deadLetterTopic) {
+    props = new Properties();
+    props.putAll(clientProperties);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "interest-stream-monitor-" + System.nanoTime());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    this.scoresTopic = scoresTopic;
+    this.deadLetterTopic = deadLetterTopic;
+  }
+
+  @Override
+  public void run() {
+    BinaryMessageDecoder<InterestUpdate> decoder = Topics.INTEREST_SCORES.newDecoder();
+    InterestUpdate reuse = null;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      consumer.subscribe(List.of(scoresTopic, deadLetterTopic));
+      while (running) {
+        var records = consumer.poll(Duration.ofMillis(100));
+        long now = System.currentTimeMillis();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          if (r.topic().equals(deadLetterTopic)) {
+            deadLetters.incrementAndGet();
+            continue;
+          }
+          try {
+            InterestUpdate u = decoder.decode(r.value(), null);
+            long trigger = u.getTriggerEventTime().toEpochMilli();
+            record(pipelineLatency, u.getScoredAt().toEpochMilli() - trigger);
+            record(visibleLatency, now - trigger);
+            updates.incrementAndGet();
+            synchronized (latest) {
+              updatesPerUser.merge(u.getUserId(), 1, Integer::sum);
+              latest.put(u.getUserId() + "/" + u.getScenario(), u);
+            }
+          } catch (Exception e) {
+            undecodable.incrementAndGet();
+          }
+        }
+      }
+    }
+  }
+
+  private static void record(Recorder recorder, long ms) {
+    recorder.recordValue(Math.max(0, Math.min(MAX_LATENCY_MS, ms)));
+  }
+
+  public long updates() {
+    return updates.get();
+  }
+
+  public long deadLetters() {
+    return deadLetters.get();
+  }
+
+  public long undecodable() {
+    return undecodable.get();
+  }
+
+  /** Latencies recorded since the previous call. */
+  public synchronized Interval interval() {
+    return new Interval(pipelineLatency.getIntervalHistogram(), visibleLatency.getIntervalHistogram());
+  }
+
+  /** Latency histograms in milliseconds. */
+  public record Interval(Histogram pipeline, Histogram visible) {
+
+    public static Interval empty() {
+      return new Interval(new Histogram(MAX_LATENCY_MS, 3), new Histogram(MAX_LATENCY_MS, 3));
+    }
+
+    public void add(Interval other) {
+      pipeline.add(other.pipeline);
+      visible.add(other.visible);
+    }
+  }
+
+  /** The latest update per scenario of the {@code n} users with the most updates. */
+  public Map<Long, Map<Scenario, InterestUpdate>> mostActiveUsers(int n) {
+    synchronized (latest) {
+      Map<Long, Map<Scenario, InterestUpdate>> out = new java.util.LinkedHashMap<>();
+      updatesPerUser.entrySet().stream()
+          .sorted(Map.Entry.<Long, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .limit(n)
+          .forEach(e -> {
+            Map<Scenario, InterestUpdate> byScenario = new java.util.EnumMap<>(Scenario.class);
+            for (Scenario s : Scenario.values()) {
+              InterestUpdate u = latest.get(e.getKey() + "/" + s);
+              if (u != null) {
+                byScenario.put(s, u);
+              }
+            }
+            out.put(e.getKey(), byScenario);
+          });
+      return out;
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+  }
+}
