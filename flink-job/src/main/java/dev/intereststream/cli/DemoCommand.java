@@ -214,6 +214,9 @@ final class DemoCommand implements Callable<Integer> {
     private int seconds;
     private long firstUpdateSecond = -1;
     private long eventsAtFirstUpdate;
+    /** Last tick while traffic was still running, for the steady input rate. */
+    private long lastLiveSecond;
+    private long eventsAtLastLiveTick;
     private final OutputMonitor.Interval all = OutputMonitor.Interval.empty();
     /** Latencies after the first updates' catch-up of the backlog written while the job started. */
     private final OutputMonitor.Interval steady = OutputMonitor.Interval.empty();
@@ -242,6 +245,10 @@ final class DemoCommand implements Callable<Integer> {
       all.add(interval);
       if (firstUpdateSecond >= 0 && seconds > firstUpdateSecond + WARM_UP_SECONDS) {
         steady.add(interval);
+      }
+      if (admin != null) {
+        lastLiveSecond = seconds;
+        eventsAtLastLiveTick = events;
       }
       String lag = admin == null ? "-" : Long.toString(lag(admin));
       out.printf(Locale.ROOT, "%6ds %9d %10d %7d %10s | %15s %5s | %14s %5s%n", seconds, events - lastEvents,
@@ -286,8 +293,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     void summary() {
-      long steadySeconds = firstUpdateSecond < 0 ? 0 : Math.max(1, seconds - firstUpdateSecond);
-      double eventsPerSecond = steadySeconds == 0 ? 0 : (simulation.validEvents() - eventsAtFirstUpdate) / (double) steadySeconds;
+      long steadySeconds = firstUpdateSecond < 0 ? 0 : Math.max(1, lastLiveSecond - firstUpdateSecond);
+      double eventsPerSecond = steadySeconds == 0 ? 0 : (eventsAtLastLiveTick - eventsAtFirstUpdate) / (double) steadySeconds;
       out.printf(Locale.ROOT, "SUMMARY seconds=%d events_in=%d malformed_in=%d duplicates_in=%d updates_out=%d "
               + "dead_letters=%d first_update_after_s=%d steady_events_per_s=%.0f updates_per_s=%.0f "
               + "pipeline_p50_ms=%s pipeline_p99_ms=%s visible_p50_ms=%s visible_p99_ms=%s "
