@@ -30,6 +30,19 @@ public record CandidateConfig(long windowMs, long slideMs, int trendingItems, in
     }
   }
 
+  /** Most candidates a request can have: the trending items plus those of the user's top categories. */
+  public int maxCandidates() {
+    return Math.max(1, trendingItems + userTopCategories * itemsPerCategory);
+  }
+
+  /**
+   * End of the newest trending window a request at {@code eventTime} may use: the last slide boundary
+   * at least the snapshot grace before it.
+   */
+  public long snapshotEndFor(long eventTime) {
+    return Math.floorDiv(eventTime - snapshotGraceMs, slideMs) * slideMs;
+  }
+
   /** Number of slide buckets in one window. */
   public int buckets() {
     return (int) (windowMs / slideMs);

@@ -16,6 +16,11 @@ public final class CandidateSelector {
     this.config = config;
   }
 
+  /** An item's popularity in a snapshot: its engagements over the top item's, in [0, 1]. */
+  public static float popularity(TrendingSnapshot snapshot, long count) {
+    return snapshot == null || snapshot.size() == 0 ? 0f : (float) (count / (double) Math.max(1, snapshot.counts[0]));
+  }
+
   /** Items the user engaged with (the sequence), sorted, for {@link #select}. */
   public static long[] consumedItems(UserState user) {
     long[] consumed = new long[user.sequenceSize()];
@@ -37,6 +42,7 @@ public final class CandidateSelector {
     if (snapshot == null || snapshot.size() == 0) {
       request.candidateItems = new long[0];
       request.candidateCategories = new long[0];
+      request.candidateCounts = new long[0];
       request.candidatePopularity = new float[0];
       return;
     }
@@ -67,15 +73,16 @@ public final class CandidateSelector {
         }
       }
     }
-    double top = Math.max(1, snapshot.counts[0]);
     request.candidateItems = new long[n];
     request.candidateCategories = new long[n];
+    request.candidateCounts = new long[n];
     request.candidatePopularity = new float[n];
     for (int j = 0; j < n; j++) {
       int i = picked[j];
       request.candidateItems[j] = snapshot.items[i];
       request.candidateCategories[j] = snapshot.categories[i];
-      request.candidatePopularity[j] = (float) (snapshot.counts[i] / top);
+      request.candidateCounts[j] = snapshot.counts[i];
+      request.candidatePopularity[j] = popularity(snapshot, snapshot.counts[i]);
     }
   }
 }

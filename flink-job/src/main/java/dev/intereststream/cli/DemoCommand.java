@@ -8,6 +8,8 @@ import dev.intereststream.local.EmbeddedKafka;
 import dev.intereststream.local.OutputMonitor;
 import dev.intereststream.schemas.InterestUpdate;
 import dev.intereststream.schemas.Scenario;
+import dev.intereststream.scoring.OnnxScorer;
+import dev.intereststream.scoring.ScorerFactory;
 import dev.intereststream.sim.KafkaEventWriter;
 import dev.intereststream.sim.SimulationRun;
 import dev.intereststream.sim.Simulator;
@@ -22,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -83,13 +86,13 @@ final class DemoCommand implements Callable<Integer> {
 
   private final PrintStream out = System.out;
 
-  /** Settings that make a short demo lively; any -D overrides them. */
+  /**
+   * Settings that make a short demo lively; any -D overrides them. Trending settings stay at the
+   * defaults, which the shipped model's training data was exported with (see model/MODEL_CARD.md).
+   */
   static Configuration demoDefaults() {
     Configuration c = new Configuration();
     c.set(InterestStreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
-    c.set(InterestStreamOptions.TRENDING_WINDOW, Duration.ofMinutes(2));
-    c.set(InterestStreamOptions.TRENDING_SLIDE, Duration.ofSeconds(5));
-    c.set(InterestStreamOptions.SNAPSHOT_GRACE, Duration.ofSeconds(5));
     c.set(InterestStreamOptions.DEBOUNCE_INTERVAL, Duration.ofSeconds(10));
     c.set(InterestStreamOptions.MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(1));
     c.set(InterestStreamOptions.SOURCE_IDLENESS, Duration.ofSeconds(5));
@@ -137,18 +140,22 @@ final class DemoCommand implements Callable<Integer> {
 
       Configuration envConfig = InterestStreamJob.environmentConfig(config);
       envConfig.addAll(config);
+      // Checkpoints go to a temporary directory: Flink's in-memory default caps state at 5 MB.
+      java.nio.file.Path checkpoints = java.nio.file.Files.createTempDirectory("interest-stream-checkpoints-");
+      envConfig.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      envConfig.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
       envConfig.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
       envConfig.set(RestOptions.ADDRESS, "127.0.0.1");
       envConfig.set(RestOptions.PORT, 0);
       StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, envConfig);
-      InterestStreamJob.build(env, config, KafkaIo.sourceBuilder(config).build(), KafkaIo.updatesSink(config),
-          KafkaIo.deadLetterSink(config), InterestStreamJob.scorer(config));
+      ScorerFactory scorer = InterestStreamJob.scorer(config);
       out.printf("interest-stream demo: Kafka at %s; Flink local, parallelism %d; scorer %s; %s delivery, "
-              + "checkpoint every %s%n", kafka.bootstrapServers(), parallelism,
-          config.get(InterestStreamOptions.SCORER).name().toLowerCase(Locale.ROOT), delivery,
+              + "checkpoint every %s%n", kafka.bootstrapServers(), parallelism, describe(scorer), delivery,
           config.get(InterestStreamOptions.CHECKPOINT_INTERVAL).toMillis() + " ms");
       out.printf("  read along from another shell: java -jar flink-job/target/interest-stream.jar tail "
           + "--bootstrap-servers %s%n", kafka.bootstrapServers());
+      InterestStreamJob.build(env, config, KafkaIo.sourceBuilder(config).build(), KafkaIo.updatesSink(config),
+          KafkaIo.deadLetterSink(config), scorer);
       JobClient job = env.executeAsync(InterestStreamJob.NAME);
 
       Properties clientProps = kafka.clientProperties();
@@ -195,10 +202,18 @@ final class DemoCommand implements Callable<Integer> {
       view.tick(null);
       monitor.close();
       view.summary();
+      // Cancelling aborts the checkpoint in flight, which Flink reports as a warning with a stack trace.
+      org.apache.logging.log4j.core.config.Configurator.setLevel(
+          "org.apache.flink.runtime.checkpoint.CheckpointFailureManager", org.apache.logging.log4j.Level.ERROR);
       job.cancel().get(30, TimeUnit.SECONDS);
       monitorThread.join(5_000);
+      org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
       return monitor.updates() > 0 ? 0 : 1;
     }
+  }
+
+  private static String describe(ScorerFactory scorer) {
+    return scorer instanceof OnnxScorer.Factory onnx ? "onnx (Transformer " + onnx.modelVersion() + ")" : "heuristic";
   }
 
   /** The once-a-second live view. */

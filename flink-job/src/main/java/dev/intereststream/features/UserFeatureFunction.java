@@ -56,10 +56,13 @@ public final class UserFeatureFunction
   private final FeatureConfig features;
   private final CandidateConfig candidates;
   private final int topCategories;
+  private final boolean modelInputs;
 
   private transient ValueState<UserState> users;
   private transient ListState<PendingRequest> pending;
   private transient CandidateSelector selector;
+  private transient RescoringPolicy policy;
+  private transient RequestFactory requests;
   private transient Map<Scenario, NavigableMap<Long, TrendingSnapshot>> snapshotIndex;
   private transient Counter duplicates;
   private transient Counter lateEvents;
@@ -69,10 +72,16 @@ public final class UserFeatureFunction
   private transient Counter requestsWithoutCandidates;
   private transient Counter deferredRequests;
 
-  public UserFeatureFunction(FeatureConfig features, CandidateConfig candidates, int topCategories) {
+  /**
+   * @param topCategories categories in an update's interest distribution
+   * @param modelInputs whether requests carry the model's user inputs (a model scores them)
+   */
+  public UserFeatureFunction(FeatureConfig features, CandidateConfig candidates, int topCategories,
+      boolean modelInputs) {
     this.features = features;
     this.candidates = candidates;
     this.topCategories = topCategories;
+    this.modelInputs = modelInputs;
   }
 
   /** Descriptor of the per-user state, with its compact serializer. */
@@ -86,6 +95,8 @@ public final class UserFeatureFunction
     pending = getRuntimeContext().getListState(
         new ListStateDescriptor<>("pending-requests", TypeInformation.of(PendingRequest.class)));
     selector = new CandidateSelector(candidates);
+    policy = new RescoringPolicy(features);
+    requests = new RequestFactory(topCategories, modelInputs, features.sessionGapMs());
     var metrics = getRuntimeContext().getMetricGroup();
     duplicates = metrics.counter("duplicateEvents");
     lateEvents = metrics.counter("lateEvents");
@@ -98,32 +109,31 @@ public final class UserFeatureFunction
 
   @Override
   public void processElement(Click click, ReadOnlyContext ctx, Collector<ScoringRequest> out) throws Exception {
-    UserState u = users.value();
-    if (u != null && click.eventTime >= u.lastEventTime() + features.userTtlMs()) {
-      // Expired by its own clock even if the expiry timer has not fired yet (the watermark lags):
-      // starting afresh here makes the outcome independent of when the timer fires.
-      u = null;
+    UserState stored = users.value();
+    UserState u = policy.stateFor(stored, click.eventTime);
+    if (stored != null && u != stored) {
       expiredUsers.inc();
-    }
-    if (u == null) {
-      u = new UserState();
     }
     long fingerprint = EventIds.fingerprint(click.eventId);
     if (u.seenRecently(fingerprint)) {
       duplicates.inc();
       return;
     }
-    boolean late = !u.isEmpty() && click.eventTime < u.lastEventTime() - features.allowedLatenessMs();
+    boolean late = policy.isLate(u, click.eventTime);
     u.apply(click, fingerprint, features);
 
-    TriggerReason reason = late ? null : triggerReason(u, click);
+    TriggerReason reason = late ? null : policy.trigger(u, click);
     if (late) {
       lateEvents.inc();
+    } else if (reason == TriggerReason.STRONG_ACTION) {
+      strongTriggers.inc();
+    } else if (reason != null) {
+      debounceTriggers.inc();
     }
     if (reason != null) {
       u.setLastTriggerTime(click.scenario, Math.max(u.lastTriggerTime(click.scenario), click.eventTime));
-      PendingRequest p = new PendingRequest(request(u, click, reason), CandidateSelector.consumedItems(u),
-          snapshotEnd(click.eventTime));
+      PendingRequest p = new PendingRequest(requests.create(u, click, reason), CandidateSelector.consumedItems(u),
+          candidates.snapshotEndFor(click.eventTime));
       if (ctx.currentWatermark() >= p.snapshotEnd) {
         out.collect(complete(p, ctx));
       } else {
@@ -138,38 +148,6 @@ public final class UserFeatureFunction
       u.setExpiryTimer(expiry);
     }
     users.update(u);
-  }
-
-  private TriggerReason triggerReason(UserState u, Click click) {
-    if (features.strongActions().contains(click.action)) {
-      strongTriggers.inc();
-      return TriggerReason.STRONG_ACTION;
-    }
-    long last = u.lastTriggerTime(click.scenario);
-    if (last == UserState.NEVER || click.eventTime - last >= features.debounceMs()) {
-      debounceTriggers.inc();
-      return TriggerReason.DEBOUNCE_ELAPSED;
-    }
-    return null;
-  }
-
-  private ScoringRequest request(UserState u, Click click, TriggerReason reason) {
-    ScoringRequest r = new ScoringRequest();
-    r.userId = click.userId;
-    r.scenario = click.scenario;
-    r.triggerEventId = click.eventId;
-    r.triggerAction = click.action;
-    r.triggerReason = reason;
-    r.triggerEventTime = click.eventTime;
-    InterestProfile.Distribution d = InterestProfile.of(u, click.scenario, topCategories);
-    r.interestCategories = d.categories();
-    r.interestWeights = d.weights();
-    return r;
-  }
-
-  /** End of the newest trending window a trigger at {@code eventTime} may use. */
-  private long snapshotEnd(long eventTime) {
-    return Math.floorDiv(eventTime - candidates.snapshotGraceMs(), candidates.slideMs()) * candidates.slideMs();
   }
 
   private ScoringRequest complete(PendingRequest p, ReadOnlyContext ctx) throws Exception {

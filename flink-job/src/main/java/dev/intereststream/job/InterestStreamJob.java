@@ -18,6 +18,7 @@ import dev.intereststream.schemas.DeadLetter;
 import dev.intereststream.schemas.InterestUpdate;
 import dev.intereststream.scoring.BatchingScorer;
 import dev.intereststream.scoring.HeuristicScorer;
+import dev.intereststream.scoring.OnnxScorer;
 import dev.intereststream.scoring.ScorerFactory;
 import dev.intereststream.scoring.ScoringRequest;
 import java.time.Duration;
@@ -80,9 +81,11 @@ public final class InterestStreamJob {
     return conf;
   }
 
-  /** The scorer the options select. */
+  /** The scorer the options select; an ONNX model is loaded and checked here, before the job starts. */
   public static ScorerFactory scorer(ReadableConfig options) {
     return switch (options.get(InterestStreamOptions.SCORER)) {
+      case ONNX -> new OnnxScorer.Factory(options.get(InterestStreamOptions.MODEL_PATH),
+          options.get(InterestStreamOptions.BATCH_SIZE), CandidateConfig.from(options).maxCandidates());
       case HEURISTIC -> new HeuristicScorer.Factory();
     };
   }
@@ -129,7 +132,8 @@ public final class InterestStreamJob {
     DataStream<ScoringRequest> requests = clicks
         .keyBy(new UserKey())
         .connect(trendingBroadcast)
-        .process(new UserFeatureFunction(features, candidates, options.get(InterestStreamOptions.TOP_CATEGORIES)))
+        .process(new UserFeatureFunction(features, candidates, options.get(InterestStreamOptions.TOP_CATEGORIES),
+            scorer.needsModelInputs()))
         .uid("user-features")
         .name("user features and re-scoring");
 

@@ -137,8 +137,9 @@ public final class InterestStreamOptions {
           .withDescription("Length of the sliding event-time window over which item engagements are counted.");
 
   public static final ConfigOption<Duration> TRENDING_SLIDE =
-      key("candidates.trending-slide").durationType().defaultValue(Duration.ofMinutes(1))
-          .withDescription("Slide of the trending window: how often new trending lists are broadcast.");
+      key("candidates.trending-slide").durationType().defaultValue(Duration.ofSeconds(5))
+          .withDescription("Slide of the trending window: how often new trending lists are broadcast. The "
+              + "shipped model was trained with the default.");
 
   public static final ConfigOption<Integer> TRENDING_ITEMS =
       key("candidates.trending-items").intType().defaultValue(50)
@@ -153,15 +154,23 @@ public final class InterestStreamOptions {
           .withDescription("Number of the user's top categories whose trending items become candidates.");
 
   public static final ConfigOption<Duration> SNAPSHOT_GRACE =
-      key("candidates.snapshot-grace").durationType().defaultValue(Duration.ofSeconds(30))
+      key("candidates.snapshot-grace").durationType().defaultValue(Duration.ofSeconds(10))
           .withDescription("A request at event time t uses the newest trending list whose window ended by "
-              + "t minus this grace, so replays and recoveries pick the same list.");
+              + "t minus this grace, so replays and recoveries pick the same list. Keep it above "
+              + "events.max-out-of-orderness, or requests wait for the watermark.");
 
   // ---- Scoring ----
 
   public static final ConfigOption<ScorerKind> SCORER =
-      key("scoring.scorer").enumType(ScorerKind.class).defaultValue(ScorerKind.HEURISTIC)
-          .withDescription("Scorer: HEURISTIC (decayed category affinity x item popularity).");
+      key("scoring.scorer").enumType(ScorerKind.class).defaultValue(ScorerKind.ONNX)
+          .withDescription("Scorer: ONNX (the Transformer of scoring.model-path, run by ONNX Runtime) or "
+              + "HEURISTIC (decayed category affinity x item popularity).");
+
+  public static final ConfigOption<String> MODEL_PATH =
+      key("scoring.model-path").stringType().defaultValue("classpath:model/interest-model.onnx")
+          .withDescription("ONNX model of the ONNX scorer: a file path, a file:// or http(s):// URL, or "
+              + "classpath:... (the default is the model shipped inside the jar). Checked against the job's "
+              + "feature spec at start-up.");
 
   public static final ConfigOption<Integer> TOP_K =
       key("scoring.top-k").intType().defaultValue(10)
@@ -189,6 +198,7 @@ public final class InterestStreamOptions {
 
   /** Implementations of {@link dev.intereststream.scoring.Scorer} the job can use. */
   public enum ScorerKind {
+    ONNX,
     HEURISTIC
   }
 

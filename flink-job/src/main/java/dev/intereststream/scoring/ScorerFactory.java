@@ -6,4 +6,9 @@ import java.io.Serializable;
 @FunctionalInterface
 public interface ScorerFactory extends Serializable {
   Scorer create() throws Exception;
+
+  /** Whether the scorer reads the model inputs of a request ({@code sequence}, {@code userDense}). */
+  default boolean needsModelInputs() {
+    return false;
+  }
 }

@@ -21,10 +21,21 @@ public final class ScoringRequest {
   public long[] interestCategories = new long[0];
   public float[] interestWeights = new float[0];
 
-  /** Candidate items, their categories and popularity in (0, 1] (engagements over the top item's). */
+  /**
+   * Candidate items, their categories, their trending engagement counts and popularity in [0, 1]
+   * (engagements over the scenario's top item's).
+   */
   public long[] candidateItems = new long[0];
   public long[] candidateCategories = new long[0];
+  public long[] candidateCounts = new long[0];
   public float[] candidatePopularity = new float[0];
+
+  /**
+   * The model's user inputs ({@link dev.intereststream.features.FeatureEncoder}), set only when the
+   * job scores with a model: one row of L per sequence input, and the user's dense features.
+   */
+  public int[] sequence;
+  public float[] userDense;
 
   public ScoringRequest() {}
 

@@ -41,12 +41,13 @@ class DemoCliITCase {
           "--max-records", "5", "--timeout", "60s")) {
         assertThat(tail.waitFor(Duration.ofSeconds(90))).as(tail.output()).isZero();
         List<String> json = tail.lines().stream().filter(l -> l.startsWith("{")).toList();
-        assertThat(json).as(tail.output()).hasSize(5);
+        assertThat(json).as("tail:\n%s\ndemo:\n%s", tail.output(), demo.output()).hasSize(5);
         ObjectMapper mapper = new ObjectMapper();
         for (String line : json) {
           JsonNode u = mapper.readTree(line);
           assertThat(u.get("user_id").asLong()).isPositive();
-          assertThat(u.get("scorer").asText()).isEqualTo("heuristic");
+          assertThat(u.get("scorer").asText()).isEqualTo("onnx");
+          assertThat(u.get("model_version").asText()).startsWith("ims-");
           assertThat(u.get("trigger_event_time").asText()).endsWith("Z");
           assertThat(u.get("top_items").isArray()).isTrue();
         }

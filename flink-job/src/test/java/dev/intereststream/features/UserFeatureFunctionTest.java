@@ -40,14 +40,14 @@ class UserFeatureFunctionTest {
   static KeyedBroadcastOperatorTestHarness<Long, Click, TrendingSnapshot, ScoringRequest> newHarness()
       throws Exception {
     return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-        new UserFeatureFunction(FEATURES, CANDIDATES, 5), new UserKey(), Types.LONG, UserFeatureFunction.TRENDING);
+        new UserFeatureFunction(FEATURES, CANDIDATES, 5, true), new UserKey(), Types.LONG, UserFeatureFunction.TRENDING);
   }
 
   /** A harness not yet initialized, to restore a snapshot into. */
   static KeyedBroadcastOperatorTestHarness<Long, Click, TrendingSnapshot, ScoringRequest> unopenedHarness()
       throws Exception {
     return new KeyedBroadcastOperatorTestHarness<>(
-        new CoBroadcastWithKeyedOperator<>(new UserFeatureFunction(FEATURES, CANDIDATES, 5),
+        new CoBroadcastWithKeyedOperator<>(new UserFeatureFunction(FEATURES, CANDIDATES, 5, true),
             List.of(UserFeatureFunction.TRENDING)),
         new UserKey(), Types.LONG, 1, 1, 0);
   }

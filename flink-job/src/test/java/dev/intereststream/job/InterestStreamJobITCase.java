@@ -38,7 +38,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -118,10 +119,13 @@ class InterestStreamJobITCase {
     return new Input(valid, malformed);
   }
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(InterestStreamOptions.ScorerKind.class)
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
-  void everyStrongActionTriggersExactlyOneUpdateAndEveryMalformedRecordIsDeadLettered() throws Exception {
-    Configuration options = options("it1");
+  void everyStrongActionTriggersExactlyOneUpdateAndEveryMalformedRecordIsDeadLettered(
+      InterestStreamOptions.ScorerKind scorer) throws Exception {
+    Configuration options = options("it-" + scorer.name().toLowerCase(java.util.Locale.ROOT));
+    options.set(InterestStreamOptions.SCORER, scorer);
     String input = Topics.CLICK_EVENTS.name(options);
     String output = Topics.INTEREST_SCORES.name(options);
     String dlq = Topics.DEAD_LETTERS.name(options);
@@ -176,7 +180,8 @@ class InterestStreamJobITCase {
       }
       assertThat(sum).isCloseTo(u.getCategoryInterests().isEmpty() ? 0f : 1f,
           org.assertj.core.api.Assertions.within(1e-4f));
-      assertThat(u.getScorer()).isEqualTo("heuristic");
+      assertThat(u.getScorer()).isEqualTo(scorer == InterestStreamOptions.ScorerKind.ONNX ? "onnx" : "heuristic");
+      assertThat(u.getModelVersion()).isNotBlank();
     }
     assertThat(updates.stream().filter(u -> !u.getTopItems().isEmpty()).count())
         .as("updates with trending candidates").isGreaterThan(updates.size() / 2);

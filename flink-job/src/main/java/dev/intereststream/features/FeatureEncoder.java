@@ -1,0 +1,131 @@
+package dev.intereststream.features;
+
+import dev.intereststream.schemas.Action;
+import dev.intereststream.schemas.Scenario;
+import dev.intereststream.scoring.ScoringRequest;
+
+/**
+ * Turns a user's {@link UserState} and a request into the model's features, as {@link FeatureSpec}
+ * defines them. The one implementation: the job calls it when it builds a scoring request, and the
+ * training-data replay calls it for every impression, so training and serving features cannot drift.
+ *
+ * <p>Counters are decayed to the request time; counts are log1p-scaled. The sequence is written most
+ * recent first, padded with zeros at the end.
+ */
+public final class FeatureEncoder {
+
+  private FeatureEncoder() {}
+
+  /**
+   * Fills {@code r.sequence} (one row of L per sequence input, feature-major) and {@code r.userDense}.
+   *
+   * @param requestTime event time the request is for (the trigger's, or the impression's)
+   * @param sessionGapMs inactivity that ends a session
+   */
+  public static void encodeUser(UserState u, Scenario scenario, long requestTime, long sessionGapMs,
+      ScoringRequest r) {
+    int l = FeatureSpec.SEQUENCE_LENGTH;
+    int[] seq = new int[FeatureSpec.SEQUENCE_FEATURES * l];
+    int n = Math.min(u.size, l);
+    long dwellSeconds = 0;
+    int clicks = 0;
+    int inScenario = 0;
+    int s = UserState.scenarioIndex(scenario);
+    long[] items = new long[n];
+    for (int p = 0; p < n; p++) {
+      int i = u.size - 1 - p;
+      seq[p] = FeatureSpec.itemBucket(u.seqItem[i]);
+      seq[l + p] = FeatureSpec.categoryBucket(u.seqCategory[i]);
+      seq[2 * l + p] = u.seqAction[i];
+      seq[3 * l + p] = u.seqScenario[i] + 1;
+      seq[4 * l + p] = FeatureSpec.ageBucket(requestTime - u.seqTime[i]);
+      seq[5 * l + p] = FeatureSpec.dwellBucket(u.sequenceDwellMs(i));
+      if (u.seqDwell[i] > 0) {
+        dwellSeconds += u.seqDwell[i] - 1;
+      }
+      if (u.seqAction[i] == Action.CLICK.ordinal()) {
+        clicks++;
+      }
+      if (u.seqScenario[i] == s) {
+        inScenario++;
+      }
+      items[p] = u.seqItem[i];
+    }
+    java.util.Arrays.sort(items);
+    int distinct = 0;
+    for (int p = 0; p < n; p++) {
+      if (p == 0 || items[p] != items[p - 1]) {
+        distinct++;
+      }
+    }
+
+    float[] dense = new float[FeatureSpec.USER_DENSE_SIZE];
+    long dt = u.isEmpty() ? 0 : Math.max(0, requestTime - u.lastEventTime);
+    float[] decay = new float[UserState.HORIZONS];
+    for (int h = 0; h < UserState.HORIZONS; h++) {
+      decay[h] = UserState.decayFactor(h, dt);
+    }
+    float imp = u.impressions[s] * decay[UserState.DAY_HORIZON];
+    float allImp = 0f;
+    for (int other = 0; other < UserState.SCENARIOS; other++) {
+      allImp += u.impressions[other] * decay[UserState.DAY_HORIZON];
+    }
+    for (int h = 0; h < UserState.HORIZONS; h++) {
+      float all = 0f;
+      for (int other = 0; other < UserState.SCENARIOS; other++) {
+        all += u.engagement[other * UserState.HORIZONS + h] * decay[h];
+      }
+      dense[h] = log1p(u.engagement[s * UserState.HORIZONS + h] * decay[h]);
+      dense[4 + h] = log1p(all);
+    }
+    dense[3] = log1p(imp);
+    dense[7] = log1p(allImp);
+    boolean inSession = !u.isEmpty() && requestTime - u.lastEventTime <= sessionGapMs;
+    dense[8] = inSession ? log1p(u.sessionEvents) : 0f;
+    dense[9] = inSession ? log1p(Math.max(0, requestTime - u.sessionStart) / 1000f) : 0f;
+    dense[10] = log1p(n);
+    dense[11] = log1p(dwellSeconds);
+    dense[12] = log1p(clicks);
+    dense[13] = log1p(distinct);
+    dense[14] = u.engagement[s * UserState.HORIZONS + UserState.DAY_HORIZON] * decay[UserState.DAY_HORIZON]
+        / (imp + 1f);
+    dense[15] = n == 0 ? 0f : inScenario / (float) n;
+
+    r.sequence = seq;
+    r.userDense = dense;
+  }
+
+  /**
+   * Writes the dense features of candidate {@code j} of {@code r} to {@code out[offset ..]}: trending
+   * popularity, log1p of its trending count, the user's affinity to its category, and its category's
+   * share of the user's sequence.
+   */
+  public static void candidateDense(ScoringRequest r, int j, float[] out, int offset) {
+    long category = r.candidateCategories[j];
+    float affinity = 0f;
+    for (int c = 0; c < r.interestCategories.length; c++) {
+      if (r.interestCategories[c] == category) {
+        affinity = r.interestWeights[c];
+        break;
+      }
+    }
+    int l = FeatureSpec.SEQUENCE_LENGTH;
+    int bucket = FeatureSpec.categoryBucket(category);
+    int length = 0;
+    int same = 0;
+    for (int p = 0; p < l && r.sequence[p] != 0; p++) {
+      length++;
+      if (r.sequence[l + p] == bucket) {
+        same++;
+      }
+    }
+    out[offset] = r.candidatePopularity[j];
+    out[offset + 1] = log1p(r.candidateCounts[j]);
+    out[offset + 2] = affinity;
+    out[offset + 3] = length == 0 ? 0f : same / (float) length;
+  }
+
+  private static float log1p(double x) {
+    return (float) StrictMath.log1p(x);
+  }
+}

@@ -1,0 +1,188 @@
+"""The multi-scenario Transformer scorer.
+
+One forward pass scores K candidates for each of B users:
+
+1. Sequence tokens: item + category + action + scenario + age + dwell + position embeddings (padding
+   id 0 -> zero vector), LayerNorm.
+2. A learned user token, Linear(user_dense) + embedding(request scenario), LayerNorm, is prepended, so
+   every row has at least one unmasked key even when the user's sequence is empty.
+3. A TransformerEncoder runs ONCE per user over [user token, sequence] with a key padding mask
+   (seq_item == 0; the user token is never masked).
+4. Candidate tokens: item emb + category emb + Linear(cand_dense) (item/category tables shared with the
+   sequence).
+5. Target attention: each candidate queries the encoded [user token, sequence] with explicit q/k/v
+   projections, scaled dot product, padded keys masked with a large negative number, softmax.
+6. Per candidate concat(attended, candidate token, encoded user token, attended * candidate token,
+   cand_dense) goes through a STAR-style scenario-aware MLP (64 -> 32 -> 1, ReLU) whose layer weights
+   are W_shared * W_scenario[s] with biases b_shared + b_scenario[s], then a sigmoid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from typing import Any, Dict
+
+import torch
+from torch import nn
+
+from .spec import FeatureSpec, spec_from_dict
+
+MASK_VALUE = -1e9  # added to the logits of padded keys; softmax rows always keep the user token
+
+
+class StarLinear(nn.Module):
+    """A linear layer shared by all scenarios and modulated per scenario (STAR, Sheng et al. 2021):
+    y = x (W_shared * W_s)^T + b_shared + b_s for the request scenario s."""
+
+    def __init__(self, in_features: int, out_features: int, scenarios: int):
+        super().__init__()
+        self.weight_shared = nn.Parameter(torch.empty(out_features, in_features))
+        self.bias_shared = nn.Parameter(torch.zeros(out_features))
+        self.weight_scenario = nn.Parameter(torch.ones(scenarios, out_features, in_features))
+        self.bias_scenario = nn.Parameter(torch.zeros(scenarios, out_features))
+        nn.init.kaiming_uniform_(self.weight_shared, a=math.sqrt(5))
+        bound = 1.0 / math.sqrt(in_features)
+        nn.init.uniform_(self.bias_shared, -bound, bound)
+        self.register_buffer("select", torch.eye(scenarios), persistent=False)
+
+    def forward(self, x: torch.Tensor, scenario: torch.Tensor) -> torch.Tensor:
+        # x [B, K, in], scenario [B] int64. Computes every scenario's output with one matmul and keeps the
+        # request scenario's (a one-hot row per user): cheaper than per-user weight matrices, same result.
+        scenarios, out_f, in_f = self.weight_scenario.shape
+        w = (self.weight_shared.unsqueeze(0) * self.weight_scenario).reshape(scenarios * out_f, in_f)
+        y = torch.matmul(x, w.t())                                                 # [B, K, S*out]
+        y = y.reshape(y.shape[0], y.shape[1], scenarios, out_f)
+        select = self.select[scenario].unsqueeze(1).unsqueeze(-1)                  # [B, 1, S, 1]
+        b = self.bias_shared.unsqueeze(0) + self.bias_scenario[scenario]           # [B, out]
+        return (y * select).sum(dim=2) + b.unsqueeze(1)
+
+
+class InterestModel(nn.Module):
+    def __init__(self, spec: FeatureSpec, d_model: int = 32, heads: int = 4, layers: int = 2, ff: int = 64,
+                 dropout: float = 0.1, attn_dropout: float = 0.0):
+        super().__init__()
+        if d_model % heads != 0:
+            raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
+        self.spec = spec
+        self.config: Dict[str, Any] = dict(d_model=d_model, heads=heads, layers=layers, ff=ff, dropout=dropout,
+                                             attn_dropout=attn_dropout)
+        d = d_model
+        L = spec.sequence_length
+        self.item_emb = nn.Embedding(spec.item_buckets, d, padding_idx=0)
+        self.category_emb = nn.Embedding(spec.category_buckets, d, padding_idx=0)
+        self.action_emb = nn.Embedding(spec.action_count, d, padding_idx=0)
+        self.seq_scenario_emb = nn.Embedding(spec.scenario_count, d, padding_idx=0)
+        self.age_emb = nn.Embedding(spec.age_buckets, d, padding_idx=0)
+        self.dwell_emb = nn.Embedding(spec.dwell_buckets, d, padding_idx=0)
+        self.position_emb = nn.Parameter(torch.zeros(1, L, d))
+        self.seq_norm = nn.LayerNorm(d)
+
+        self.user_dense = nn.Linear(spec.user_dense_dim, d)
+        self.request_scenario_emb = nn.Embedding(spec.scenario_count, d)
+        self.user_norm = nn.LayerNorm(d)
+
+        layer = nn.TransformerEncoderLayer(d, heads, dim_feedforward=ff, dropout=dropout, batch_first=True)
+        # Dropout on the attention weights is costly on CPU (a [B*heads, L, L] mask per layer); it is off
+        # by default, dropout stays on the residual, feed-forward and MLP paths.
+        layer.self_attn.dropout = attn_dropout
+        self.encoder = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+
+        self.cand_dense = nn.Linear(spec.candidate_dense_dim, d)
+        self.q = nn.Linear(d, d)
+        self.k = nn.Linear(d, d)
+        self.v = nn.Linear(d, d)
+        self.scale = 1.0 / math.sqrt(d)
+
+        mlp_in = 4 * d + spec.candidate_dense_dim
+        self.star1 = StarLinear(mlp_in, 64, spec.scenario_count)
+        self.star2 = StarLinear(64, 32, spec.scenario_count)
+        self.star3 = StarLinear(32, 1, spec.scenario_count)
+        self.mlp_dropout = nn.Dropout(dropout)
+
+        nn.init.normal_(self.item_emb.weight, std=0.01)  # ids never seen in training stay near zero
+        with torch.no_grad():
+            self.item_emb.weight[0].zero_()
+        for emb in (self.category_emb, self.action_emb, self.seq_scenario_emb, self.age_emb,
+                    self.dwell_emb, self.request_scenario_emb):
+            nn.init.normal_(emb.weight, std=0.1)
+            if emb.padding_idx is not None:
+                with torch.no_grad():
+                    emb.weight[emb.padding_idx].zero_()
+        nn.init.normal_(self.position_emb, std=0.02)
+
+    # -- parts, also used by tests ---------------------------------------------------------------
+    def encode_user(self, seq_item, seq_category, seq_action, seq_scenario, seq_age, seq_dwell, user_dense,
+                    scenario):
+        """Returns (encoded [B, 1+L, d], key padding mask [B, 1+L] bool, True = padded)."""
+        tokens = (self.item_emb(seq_item) + self.category_emb(seq_category) + self.action_emb(seq_action)
+                  + self.seq_scenario_emb(seq_scenario) + self.age_emb(seq_age) + self.dwell_emb(seq_dwell)
+                  + self.position_emb[:, :seq_item.shape[1]])
+        tokens = self.seq_norm(tokens)
+        user = self.user_norm(self.user_dense(user_dense) + self.request_scenario_emb(scenario)).unsqueeze(1)
+        x = torch.cat([user, tokens], dim=1)
+        pad = torch.cat([torch.zeros_like(seq_item[:, :1], dtype=torch.bool), seq_item == 0], dim=1)
+        return self.encoder(x, src_key_padding_mask=pad), pad
+
+    def forward(self, seq_item, seq_category, seq_action, seq_scenario, seq_age, seq_dwell, user_dense, scenario,
+                cand_item, cand_category, cand_dense):
+        seq_item = seq_item.long()
+        scenario = scenario.long()
+        cand_item = cand_item.long()
+        user_dense = user_dense.float()
+        cand_dense = cand_dense.float()
+        encoded, pad = self.encode_user(seq_item, seq_category.long(), seq_action.long(), seq_scenario.long(),
+                                        seq_age.long(), seq_dwell.long(), user_dense, scenario)
+        user_enc = encoded[:, 0:1, :]                                                   # [B, 1, d]
+
+        cand = self.item_emb(cand_item) + self.category_emb(cand_category.long()) + self.cand_dense(cand_dense)
+        q = self.q(cand)                                                                # [B, K, d]
+        k = self.k(encoded)                                                             # [B, 1+L, d]
+        v = self.v(encoded)
+        logits = torch.matmul(q, k.transpose(1, 2)) * self.scale                        # [B, K, 1+L]
+        logits = logits + pad.unsqueeze(1).to(logits.dtype) * MASK_VALUE
+        attended = torch.matmul(torch.softmax(logits, dim=-1), v)                        # [B, K, d]
+
+        user_k = user_enc.expand_as(attended)
+        h = torch.cat([attended, cand, user_k, attended * cand, cand_dense], dim=-1)
+        h = self.mlp_dropout(torch.relu(self.star1(h, scenario)))
+        h = torch.relu(self.star2(h, scenario))
+        logit = self.star3(h, scenario).squeeze(-1)                                     # [B, K]
+        return torch.sigmoid(logit)
+
+
+def build_model(spec: FeatureSpec, config: Dict[str, Any]) -> InterestModel:
+    keys = ("d_model", "heads", "layers", "ff", "dropout", "attn_dropout")
+    return InterestModel(spec, **{k: config[k] for k in keys if k in config})
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def load_checkpoint(path: str):
+    """Loads ``model.pt`` (file or the directory holding it) -> (model in eval mode, checkpoint dict)."""
+    if os.path.isdir(path):
+        path = os.path.join(path, "model.pt")
+    ckpt = torch.load(path, map_location="cpu")
+    spec = spec_from_dict(ckpt["spec"], source=f"{path} (embedded spec)")
+    model = build_model(spec, ckpt["config"])
+    model.load_state_dict(ckpt["state_dict"])
+    model.eval()
+    return model, ckpt
+
+
+def weights_hash(model: nn.Module) -> str:
+    """sha256 over the state dict (names, shapes and float32 bytes, in name order)."""
+    h = hashlib.sha256()
+    for name, t in sorted(model.state_dict().items()):
+        h.update(name.encode())
+        h.update(str(tuple(t.shape)).encode())
+        h.update(t.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()
+
+
+def model_version(model: nn.Module) -> str:
+    return f"ims-{model.spec.version.replace('-', '')}-{weights_hash(model)[:8]}"
+

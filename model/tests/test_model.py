@@ -1,0 +1,285 @@
+"""(a) The model's forward pass, plus the spec, data and metric helpers it relies on."""
+
+import itertools
+import json
+import os
+import tempfile
+import unittest
+
+import numpy as np
+import torch
+
+from interest_model.data import load_split, trim_sequences
+from interest_model.export import example_inputs
+from interest_model.metrics import auc, logloss
+from interest_model.model import InterestModel, load_checkpoint, model_version
+from interest_model.spec import INPUT_NAMES, SpecError, load_spec, spec_from_dict
+
+from .helpers import small_spec
+from .synthetic import make_dataset, make_spec
+
+
+def make_model(seed=0, **kw):
+    torch.manual_seed(seed)
+    return InterestModel(small_spec(), **kw).eval()
+
+
+class ForwardTest(unittest.TestCase):
+
+    def test_shapes_and_range(self):
+        model = make_model()
+        for b, k in [(1, 1), (2, 5), (4, 1), (3, 17)]:
+            x = example_inputs(model.spec, b, k, seed=b * 100 + k)
+            with torch.no_grad():
+                s = model(**x)
+            self.assertEqual(tuple(s.shape), (b, k))
+            self.assertEqual(s.dtype, torch.float32)
+            self.assertTrue(torch.all((s > 0) & (s < 1)), s)
+
+    def test_positional_args_in_spec_order(self):
+        model = make_model()
+        x = example_inputs(model.spec, 2, 3)
+        with torch.no_grad():
+            a = model(**x)
+            b = model(*[x[n] for n in model.spec.input_names])
+        torch.testing.assert_close(a, b)
+
+    def test_empty_sequence_and_padding_candidates_are_finite(self):
+        model = make_model()
+        x = example_inputs(model.spec, 3, 4)
+        for n in INPUT_NAMES[:6]:
+            x[n][1] = 0                         # user 1: empty sequence
+        x["cand_item"][0, 2:] = 0               # user 0: two padding candidates
+        x["cand_category"][0, 2:] = 0
+        x["cand_dense"][0, 2:] = 0
+        for training in (False, True):
+            model.train(training)
+            s = model(**x)
+            self.assertTrue(torch.isfinite(s).all(), s)
+            self.assertTrue(torch.all((s > 0) & (s < 1)))
+        # every user with an empty sequence
+        model.eval()
+        for n in INPUT_NAMES[:6]:
+            x[n] = torch.zeros_like(x[n])
+        with torch.no_grad():
+            self.assertTrue(torch.isfinite(model(**x)).all())
+
+    def test_accepts_int32_and_int64(self):
+        model = make_model()
+        x = example_inputs(model.spec, 2, 3)
+        x64 = {k: (v.long() if not v.is_floating_point() else v) for k, v in x.items()}
+        with torch.no_grad():
+            torch.testing.assert_close(model(**x), model(**x64))
+
+    def test_encoder_runs_once_per_user(self):
+        model = make_model()
+        calls = []
+        original = model.encoder.forward
+
+        def counting(src, *args, **kwargs):
+            calls.append(tuple(src.shape))
+            return original(src, *args, **kwargs)
+
+        model.encoder.forward = counting
+        b, k = 3, 11
+        x = example_inputs(model.spec, b, k)
+        with torch.no_grad():
+            model(**x)
+        self.assertEqual(calls, [(b, model.spec.sequence_length + 1, model.config["d_model"])])
+
+    def test_scores_do_not_depend_on_other_candidates_or_users(self):
+        model = make_model()
+        x = example_inputs(model.spec, 3, 5)
+        with torch.no_grad():
+            full = model(**x)
+            one = model(**{n: v[1:2] for n, v in x.items()})
+            sub = model(**{n: (v[:, 1:3] if n.startswith("cand_") else v) for n, v in x.items()})
+        torch.testing.assert_close(full[1:2], one, atol=1e-5, rtol=0)
+        torch.testing.assert_close(full[:, 1:3], sub, atol=1e-5, rtol=0)
+
+    def test_padding_positions_are_ignored(self):
+        """Values behind the padding (seq_item == 0) must not change any score."""
+        model = make_model()
+        x = example_inputs(model.spec, 4, 3, seed=5)
+        L = model.spec.sequence_length
+        x["seq_item"][:, L // 2:] = 0
+        y = {k: v.clone() for k, v in x.items()}
+        for n in ("seq_category", "seq_action", "seq_age", "seq_dwell"):
+            y[n][:, L // 2:] = 1
+        with torch.no_grad():
+            torch.testing.assert_close(model(**x), model(**y), atol=1e-5, rtol=0)
+
+    def test_fast_path_and_trimming_match_reference(self):
+        """Eval under no_grad (fused encoder path), with grad (reference path) and on sequences trimmed to the
+        longest history all agree."""
+        model = make_model()
+        x = example_inputs(model.spec, 5, 4, seed=3)
+        x["seq_item"][:, 20:] = 0
+        with torch.no_grad():
+            fast = model(**x)
+            trimmed = model(**trim_sequences({k: v.long() if not v.is_floating_point() else v
+                                              for k, v in x.items()}))
+        ref = model(**x).detach()
+        torch.testing.assert_close(fast, ref, atol=1e-5, rtol=0)
+        torch.testing.assert_close(trimmed, ref, atol=1e-5, rtol=0)
+
+    def test_scenario_changes_the_score(self):
+        model = make_model()
+        with torch.no_grad():
+            for layer in (model.star1, model.star2, model.star3):
+                layer.weight_scenario.normal_(1.0, 0.5)
+                layer.bias_scenario.normal_(0.0, 0.5)
+        x = example_inputs(model.spec, 2, 3)
+        y = dict(x, scenario=torch.tensor([1, 1], dtype=torch.int32))
+        z = dict(x, scenario=torch.tensor([3, 3], dtype=torch.int32))
+        with torch.no_grad():
+            self.assertFalse(torch.allclose(model(**y), model(**z)))
+
+    def test_model_version_depends_on_weights(self):
+        a, b = make_model(seed=0), make_model(seed=1)
+        self.assertRegex(model_version(a), r"^ims-fs1-[0-9a-f]{8}$")
+        self.assertNotEqual(model_version(a), model_version(b))
+        self.assertEqual(model_version(a), model_version(make_model(seed=0)))
+
+
+class SpecTest(unittest.TestCase):
+
+    def test_rejects_other_versions(self):
+        d = make_spec()
+        d["feature_spec_version"] = "fs-2"
+        with self.assertRaises(SpecError) as e:
+            spec_from_dict(d)
+        self.assertIn("fs-2", str(e.exception))
+        self.assertIn("fs-1", str(e.exception))
+
+    def test_rejects_inconsistent_shapes(self):
+        d = make_spec()
+        d["inputs"][0]["shape"] = ["batch", 49]
+        with self.assertRaises(SpecError):
+            spec_from_dict(d)
+        d = make_spec()
+        d["user_dense"] = d["user_dense"][:-1]
+        with self.assertRaises(SpecError):
+            spec_from_dict(d)
+
+    def test_numbers_come_from_the_spec(self):
+        spec = spec_from_dict(make_spec(sequence_length=12, item_buckets=1000, category_buckets=64))
+        model = InterestModel(spec).eval()
+        self.assertEqual(model.item_emb.num_embeddings, 1000)
+        x = example_inputs(spec, 2, 3)
+        self.assertEqual(tuple(x["seq_item"].shape), (2, 12))
+        with torch.no_grad():
+            self.assertEqual(tuple(model(**x).shape), (2, 3))
+
+    def test_load_from_dir_or_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "feature_spec.json"), "w") as f:
+                json.dump(make_spec(), f)
+            self.assertEqual(load_spec(d), load_spec(os.path.join(d, "feature_spec.json")))
+            self.assertEqual(load_spec(d).sequence_length, 50)
+
+
+class DataTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        make_dataset(cls.tmp.name, examples=600, seed=1)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_load_and_batch(self):
+        split = load_split(self.tmp.name, "train")
+        self.assertEqual(split.n, 480)
+        batches = list(split.batches(100, shuffle=True, seed=3, bucket=True))
+        self.assertEqual(len(batches), split.num_batches(100))
+        self.assertEqual(sum(len(y) for _, y in batches), split.n)
+        x, y = batches[0]
+        self.assertEqual(x["seq_item"].dtype, torch.int64)
+        self.assertEqual(x["scenario"].dtype, torch.int64)
+        self.assertEqual(x["user_dense"].dtype, torch.float32)
+        self.assertEqual(y.dtype, torch.float32)
+        again = list(split.batches(100, shuffle=True, seed=3, bucket=True))
+        self.assertTrue(all(torch.equal(a[1], b[1]) for a, b in zip(batches, again)))
+        model = make_model()
+        with torch.no_grad():
+            s = model(**trim_sequences(x))
+        self.assertEqual(tuple(s.shape), (len(y), 1))
+
+    def test_max_examples_is_a_fixed_subset(self):
+        a = load_split(self.tmp.name, "train", max_examples=100, seed=5)
+        b = load_split(self.tmp.name, "train", max_examples=100, seed=5)
+        self.assertEqual(a.n, 100)
+        np.testing.assert_array_equal(a.arrays["event_time"], b.arrays["event_time"])
+        self.assertTrue(np.all(np.diff(a.arrays["event_time"]) >= 0))
+
+    def test_out_of_range_ids_are_rejected(self):
+        from interest_model.data import DataError
+        with tempfile.TemporaryDirectory() as d:
+            make_dataset(d, examples=60, seed=2)
+            a = np.load(os.path.join(d, "test", "seq_action.npy"))
+            a[0, 0] = 8
+            np.save(os.path.join(d, "test", "seq_action.npy"), a)
+            with self.assertRaises(DataError):
+                load_split(d, "test")
+
+    def test_fill_unseen_buckets(self):
+        from interest_model.train import fill_unseen_buckets
+        split = load_split(self.tmp.name, "train")
+        model = make_model(seed=6)
+        top_age = int(split.arrays["seq_age"].max())
+        report = fill_unseen_buckets(model, split)
+        w = model.age_emb.weight
+        self.assertEqual(report["seq_age"]["largest_seen"], top_age)
+        for b in range(top_age + 1, w.shape[0]):
+            torch.testing.assert_close(w[b], w[top_age])
+        seen = set(np.unique(split.arrays["seq_item"])) | set(np.unique(split.arrays["cand_item"]))
+        unseen = [i for i in range(1, 200) if i not in seen]
+        self.assertTrue(unseen)
+        self.assertTrue(torch.all(model.item_emb.weight[unseen] == 0))
+        used = sorted(i for i in seen if i != 0)[:5]
+        self.assertTrue(torch.all(model.item_emb.weight[used].abs().sum(dim=1) > 0))
+        x = example_inputs(model.spec, 2, 3)
+        with torch.no_grad():
+            self.assertTrue(torch.isfinite(model(**x)).all())
+
+    def test_checkpoint_round_trip(self):
+        model = make_model(seed=4)
+        with tempfile.TemporaryDirectory() as d:
+            torch.save({"state_dict": model.state_dict(), "config": model.config, "spec": model.spec.to_dict()},
+                       os.path.join(d, "model.pt"))
+            loaded, _ = load_checkpoint(d)
+        self.assertEqual(model_version(loaded), model_version(model))
+
+
+class MetricsTest(unittest.TestCase):
+
+    @staticmethod
+    def brute_auc(y, s):
+        pos, neg = s[y == 1], s[y == 0]
+        wins = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+        return wins / (len(pos) * len(neg))
+
+    def test_auc_matches_pairwise_with_ties(self):
+        rng = np.random.default_rng(0)
+        for n, levels in itertools.product((2, 17, 300), (2, 5, 1000)):
+            y = rng.integers(0, 2, size=n)
+            y[0], y[1] = 0, 1
+            s = rng.integers(0, levels, size=n).astype(np.float64)
+            self.assertAlmostEqual(auc(y, s), self.brute_auc(y, s), places=12)
+
+    def test_auc_edge_cases(self):
+        self.assertEqual(auc([0, 1], [0.1, 0.9]), 1.0)
+        self.assertEqual(auc([0, 1], [0.9, 0.1]), 0.0)
+        self.assertEqual(auc([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5]), 0.5)
+        self.assertTrue(np.isnan(auc([1, 1], [0.2, 0.3])))
+
+    def test_logloss(self):
+        self.assertAlmostEqual(logloss([1, 0], [0.5, 0.5]), np.log(2))
+        self.assertTrue(np.isfinite(logloss([1, 0], [0.0, 1.0])))
+
+
+if __name__ == "__main__":
+    unittest.main()
