@@ -94,6 +94,18 @@ public final class InterestStreamJob {
   public static void build(StreamExecutionEnvironment env, ReadableConfig options,
       Source<DecodedRecord, ?, ?> source, Sink<InterestUpdate> updatesSink, Sink<DeadLetter> deadLetterSink,
       ScorerFactory scorer) {
+    updates(env, options, source, deadLetterSink, scorer)
+        .sinkTo(updatesSink)
+        .uid("interest-scores-sink")
+        .name("interest-scores");
+  }
+
+  /**
+   * Adds every operator but the updates sink and returns the stream of updates, so that tests can put
+   * something (a failure injector, a throttle) between scoring and the sink.
+   */
+  public static DataStream<InterestUpdate> updates(StreamExecutionEnvironment env, ReadableConfig options,
+      Source<DecodedRecord, ?, ?> source, Sink<DeadLetter> deadLetterSink, ScorerFactory scorer) {
     FeatureConfig features = FeatureConfig.from(options);
     CandidateConfig candidates = CandidateConfig.from(options);
 
@@ -137,14 +149,11 @@ public final class InterestStreamJob {
         .uid("user-features")
         .name("user features and re-scoring");
 
-    requests
+    return requests
         .transform("batching scorer", TypeInformation.of(InterestUpdate.class),
             new BatchingScorer.Factory(scorer, options.get(InterestStreamOptions.BATCH_SIZE),
                 options.get(InterestStreamOptions.BATCH_MAX_DELAY).toMillis(),
                 options.get(InterestStreamOptions.TOP_K)))
-        .uid("batching-scorer")
-        .sinkTo(updatesSink)
-        .uid("interest-scores-sink")
-        .name("interest-scores");
+        .uid("batching-scorer");
   }
 }

@@ -1,109 +1,241 @@
 package dev.intereststream.local;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
 
 /**
  * A real Apache Kafka broker (KRaft, one combined broker and controller) running in this JVM on
- * 127.0.0.1, built from Kafka's own server artifacts. Replication factors and min ISR are 1, and
- * consumer-group rebalances start at once, which suits one broker. Data lives in a temporary
- * directory removed on {@link #close()}.
+ * 127.0.0.1, built from Kafka's own server classes. Replication factors and min ISR are 1, and
+ * consumer-group rebalances start at once, which suits one broker. Its ports stay fixed for its life,
+ * so it can be stopped and started again (an outage) and clients reconnect to the same address. Data
+ * lives in a temporary directory removed on {@link #close()}.
+ *
+ * <p>{@link #startWithScram} requires SASL/SCRAM-SHA-256 authentication on the client listener; the
+ * credentials are bootstrapped into the cluster's metadata when its storage is formatted.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-  private final KafkaClusterTestKit cluster;
-  private final Path dataDir;
+  /** SCRAM mechanism of {@link #startWithScram}. */
+  public static final String SCRAM_MECHANISM = "SCRAM-SHA-256";
+  private static final String ADMIN_USER = "admin";
 
-  private EmbeddedKafka(KafkaClusterTestKit cluster, Path dataDir) {
-    this.cluster = cluster;
+  private final Path dataDir;
+  private final int brokerPort;
+  private final Properties config;
+  private final String adminPassword;
+  private KafkaRaftServer server;
+
+  private EmbeddedKafka(Path dataDir, int brokerPort, Properties config, String adminPassword) {
     this.dataDir = dataDir;
+    this.brokerPort = brokerPort;
+    this.config = config;
+    this.adminPassword = adminPassword;
   }
 
-  /** Starts the broker and waits until it accepts clients. */
+  /** Starts a broker that accepts unauthenticated clients, and waits until it serves them. */
   public static EmbeddedKafka start() throws Exception {
     return start(Map.of());
   }
 
-  /** Starts the broker with extra broker settings. */
+  /** Starts a broker with extra broker settings. */
   public static EmbeddedKafka start(Map<String, String> brokerConfig) throws Exception {
-    Path dataDir = Files.createTempDirectory("interest-stream-kafka-");
-    TestKitNodes nodes = new TestKitNodes.Builder()
-        .setCombined(true)
-        .setNumBrokerNodes(1)
-        .setNumControllerNodes(1)
-        .setBaseDirectory(dataDir)
-        .build();
-    KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("offsets.topic.num.partitions", "4")
-        .setConfigProp("transaction.state.log.replication.factor", "1")
-        .setConfigProp("transaction.state.log.min.isr", "1")
-        .setConfigProp("transaction.state.log.num.partitions", "4")
-        .setConfigProp("min.insync.replicas", "1")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-        .setConfigProp("auto.create.topics.enable", "false")
-        .setConfigProp("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
-    brokerConfig.forEach(builder::setConfigProp);
-    builder.setDeleteOnClose(true);
-    KafkaClusterTestKit cluster = builder.build();
-    try {
-      formatQuietly(cluster);
-      cluster.startup();
-      cluster.waitForReadyBrokers();
-    } catch (Exception e) {
-      cluster.close();
-      throw e;
-    }
-    return new EmbeddedKafka(cluster, dataDir);
+    return create(brokerConfig, Map.of());
   }
 
-  /** Kafka's storage formatter prints its bootstrap metadata to stdout; keep the caller's console clean. */
-  private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
-    java.io.PrintStream stdout = System.out;
-    synchronized (System.class) {
-      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-      try {
-        cluster.format();
-      } finally {
-        System.setOut(stdout);
+  /**
+   * Starts a broker whose client listener requires SASL/SCRAM-SHA-256 with one of {@code users}
+   * (name to password). {@link #clientProperties()} then carries the broker's own admin credentials.
+   */
+  public static EmbeddedKafka startWithScram(Map<String, String> users) throws Exception {
+    return create(Map.of(), users);
+  }
+
+  private static EmbeddedKafka create(Map<String, String> brokerConfig, Map<String, String> scramUsers)
+      throws Exception {
+    Path dataDir = Files.createTempDirectory("interest-stream-kafka-");
+    int brokerPort = freePort();
+    int controllerPort = freePort();
+    boolean sasl = !scramUsers.isEmpty();
+    String adminPassword = sasl ? "admin-" + Uuid.randomUuid() : null;
+
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    p.put("listeners", "BROKER://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "BROKER://127.0.0.1:" + brokerPort);
+    p.put("listener.security.protocol.map",
+        "BROKER:" + (sasl ? "SASL_PLAINTEXT" : "PLAINTEXT") + ",CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", "BROKER");
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("log.dirs", dataDir.resolve("log").toString());
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "4");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "4");
+    p.put("min.insync.replicas", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("auto.create.topics.enable", "false");
+    p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+    if (sasl) {
+      p.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+      p.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
+      p.put("listener.name.broker.scram-sha-256.sasl.jaas.config", jaas(ADMIN_USER, adminPassword));
+    }
+    p.putAll(brokerConfig);
+
+    List<String> scram = new ArrayList<>();
+    if (sasl) {
+      Map<String, String> all = new LinkedHashMap<>(scramUsers);
+      all.put(ADMIN_USER, adminPassword);
+      all.forEach((user, password) -> scram.add(SCRAM_MECHANISM + "=[name=" + user + ",password=" + password + "]"));
+    }
+    KafkaConfig kafkaConfig = KafkaConfig.fromProps(p, false);
+    new Formatter()
+        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+        .setNodeId(1)
+        .setClusterId(Uuid.randomUuid().toString())
+        .setControllerListenerName("CONTROLLER")
+        .setMetadataLogDirectory(kafkaConfig.metadataLogDir())
+        .setDirectories(List.of(dataDir.resolve("log").toString()))
+        .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+        .setScramArguments(scram)
+        .run();
+
+    EmbeddedKafka kafka = new EmbeddedKafka(dataDir, brokerPort, p, adminPassword);
+    try {
+      kafka.startServer();
+    } catch (Exception e) {
+      kafka.close();
+      throw e;
+    }
+    return kafka;
+  }
+
+  /** JAAS configuration of a SCRAM client. */
+  public static String jaas(String user, String password) {
+    return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+        + "\" password=\"" + password + "\";";
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private void startServer() throws Exception {
+    server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
+    server.startup();
+    awaitReady(Duration.ofSeconds(60));
+  }
+
+  private void awaitReady(Duration timeout) throws Exception {
+    long end = System.nanoTime() + timeout.toNanos();
+    Exception last = null;
+    while (System.nanoTime() < end) {
+      try (Admin admin = Admin.create(clientProperties())) {
+        admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+        return;
+      } catch (Exception e) {
+        last = e;
+        Thread.sleep(200);
       }
+    }
+    throw new IllegalStateException("embedded Kafka broker did not become ready within " + timeout, last);
+  }
+
+  /** Stops the broker (an outage); its data and ports are kept for {@link #restart()}. */
+  public synchronized void stop() {
+    if (server != null) {
+      server.shutdown();
+      server.awaitShutdown();
+      server = null;
+    }
+  }
+
+  /** Starts the broker again after {@link #stop()}, on the same ports and data. */
+  public synchronized void restart() throws Exception {
+    if (server == null) {
+      startServer();
     }
   }
 
   public String bootstrapServers() {
-    return cluster.bootstrapServers();
+    return "127.0.0.1:" + brokerPort;
   }
 
-  /** Client settings that reach this broker. */
+  /** Client settings that reach this broker (with the broker's own admin credentials if it uses SASL). */
   public Properties clientProperties() {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    if (adminPassword != null) {
+      props.putAll(saslClientProperties(ADMIN_USER, adminPassword));
+    }
     return props;
   }
 
-  /** Creates topics with replication factor 1 and waits for them. */
+  /** Client security settings for a SCRAM user of a broker from {@link #startWithScram}. */
+  public static Properties saslClientProperties(String user, String password) {
+    Properties props = new Properties();
+    props.put("security.protocol", "SASL_PLAINTEXT");
+    props.put("sasl.mechanism", SCRAM_MECHANISM);
+    props.put("sasl.jaas.config", jaas(user, password));
+    return props;
+  }
+
+  /**
+   * Creates topics with replication factor 1 and waits until every partition has its leader on the
+   * broker: producing into a partition the broker does not lead yet makes clients retry, which an
+   * idempotent producer's first batch does not always survive.
+   */
   public void createTopics(Map<String, Integer> partitionsByTopic) throws Exception {
     List<NewTopic> topics = new ArrayList<>();
     partitionsByTopic.forEach((name, partitions) -> topics.add(new NewTopic(name, partitions, (short) 1)));
     try (Admin admin = Admin.create(clientProperties())) {
       admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (true) {
+        var descriptions = admin.describeTopics(partitionsByTopic.keySet()).allTopicNames().get(10, TimeUnit.SECONDS);
+        boolean ready = descriptions.values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        if (ready) {
+          return;
+        }
+        if (System.nanoTime() > end) {
+          throw new IllegalStateException("partitions of " + partitionsByTopic.keySet() + " have no leader after 60 s");
+        }
+        Thread.sleep(50);
+      }
     }
   }
 
   @Override
   public void close() throws Exception {
     try {
-      cluster.close();
+      stop();
     } finally {
       deleteRecursively(dataDir);
     }
@@ -114,8 +246,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       return;
     }
     try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException e) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
       // best effort: a leftover temp directory is not worth failing shutdown for
     }
   }

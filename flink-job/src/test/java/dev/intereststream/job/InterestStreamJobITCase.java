@@ -34,8 +34,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,25 +94,24 @@ class InterestStreamJobITCase {
     Random random = new Random(5);
     List<ClickEvent> valid = new ArrayList<>();
     List<byte[]> malformed = new ArrayList<>();
-    try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.producer(kafka.bootstrapServers())) {
+    try (KafkaTestSupport.TestProducer producer = KafkaTestSupport.producer(kafka.bootstrapServers())) {
       int duplicates = 0;
       for (int i = 0; i < EVENTS; i++) {
         SimEvent e = sim.next();
         byte[] bytes = TestEvents.encode(e.event());
         byte[] key = Topics.userKey(e.event().getUserId());
-        producer.send(new ProducerRecord<>(topic, key, bytes));
+        producer.send(topic, key, bytes);
         valid.add(e.event());
         if (duplicates < DUPLICATES && random.nextInt(EVENTS / DUPLICATES) == 0) {
-          producer.send(new ProducerRecord<>(topic, key, bytes)); // a retrying producer's second copy
+          producer.send(topic, key, bytes); // a retrying producer's second copy
           duplicates++;
         }
         if (malformed.size() < MALFORMED && random.nextInt(EVENTS / MALFORMED) == 0) {
           byte[] bad = poison.next(bytes, System.currentTimeMillis()).value();
-          producer.send(new ProducerRecord<>(topic, key, bad));
+          producer.send(topic, key, bad);
           malformed.add(bad);
         }
       }
-      producer.flush();
     }
     return new Input(valid, malformed);
   }

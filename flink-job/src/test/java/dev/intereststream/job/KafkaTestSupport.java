@@ -17,13 +17,45 @@ public final class KafkaTestSupport {
 
   private KafkaTestSupport() {}
 
-  public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+  /** A producer whose close fails if any record was not written: test input must never go missing. */
+  public static final class TestProducer implements AutoCloseable {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+
+    TestProducer(Properties props) {
+      producer = new KafkaProducer<>(props);
+    }
+
+    public void send(String topic, byte[] key, byte[] value) {
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, value), (m, e) -> {
+        if (e != null) {
+          failure.compareAndSet(null, e);
+        }
+      });
+    }
+
+    @Override
+    public void close() {
+      producer.flush();
+      producer.close();
+      if (failure.get() != null) {
+        throw new IllegalStateException("test input was not written completely", failure.get());
+      }
+    }
+  }
+
+  public static TestProducer producer(String bootstrap) {
+    return producer(bootstrap, new Properties());
+  }
+
+  public static TestProducer producer(String bootstrap, Properties extra) {
     Properties p = new Properties();
+    p.putAll(extra);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return new KafkaProducer<>(p);
+    return new TestProducer(p);
   }
 
   /**
