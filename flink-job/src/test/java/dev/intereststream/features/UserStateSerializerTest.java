@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 class UserStateSerializerTest {
 
-  private static final FeatureConfig L50 = new FeatureConfig(50, 8, 8, 1_800_000L, 7 * 86_400_000L, 600_000L,
+  static final FeatureConfig L50 = new FeatureConfig(50, 8, 8, 1_800_000L, 7 * 86_400_000L, 600_000L,
       30_000L, EnumSet.of(Action.CLICK));
   private final UserStateSerializer serializer = new UserStateSerializer();
 

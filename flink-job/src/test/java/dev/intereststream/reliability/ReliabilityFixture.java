@@ -49,7 +49,11 @@ final class ReliabilityFixture {
 
   /** {@code n} simulated events starting an hour ago (valid event times), the same for equal arguments. */
   static List<ClickEvent> events(int n, long seed) {
-    long start = (System.currentTimeMillis() / 3_600_000L - 1) * 3_600_000L;
+    return events(n, seed, (System.currentTimeMillis() / 3_600_000L - 1) * 3_600_000L);
+  }
+
+  /** {@code n} simulated events from {@code start}, the same for equal arguments. */
+  static List<ClickEvent> events(int n, long seed, long start) {
     Simulator sim = new Simulator(new World(WorldConfig.defaults().withSeed(seed).withUsers(400)
         .withConcurrentSessions(60)), start, 20);
     List<ClickEvent> out = new ArrayList<>(n);
