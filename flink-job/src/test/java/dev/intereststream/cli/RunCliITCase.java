@@ -82,6 +82,29 @@ class RunCliITCase {
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void refusesAMissingModelAtStartUpNamingIt() throws Exception {
+    try (CliProcess job = CliProcess.start("run", "--bootstrap-servers", kafka.bootstrapServers(),
+        "-D", "scoring.model-path=/nonexistent/model.onnx")) {
+      assertThat(job.waitFor(Duration.ofSeconds(45))).isNotZero();
+      assertThat(job.output()).contains("error: model file /nonexistent/model.onnx does not exist");
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void refusesAModelOfAnotherFeatureSpecAtStartUpSayingWhatDiffers() throws Exception {
+    Path fixture = Path.of("src", "test", "resources", "models", "sequence-length-20.onnx").toAbsolutePath();
+    try (CliProcess job = CliProcess.start("run", "--bootstrap-servers", kafka.bootstrapServers(),
+        "-D", "scoring.model-path=" + fixture)) {
+      assertThat(job.waitFor(Duration.ofSeconds(45))).isNotZero();
+      assertThat(job.output()).contains("does not match the job's feature spec fs-1")
+          .contains("sequence_length is '20' in the model, '50' in the job")
+          .doesNotContain("	at ");
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void refusesAnUnknownJobOption() throws Exception {
     try (CliProcess job = CliProcess.start("run", "--bootstrap-servers", kafka.bootstrapServers(),
         "-D", "scoring.top-kk=5")) {
