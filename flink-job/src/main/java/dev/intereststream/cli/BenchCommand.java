@@ -42,25 +42,31 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per point, after 1 s of warm-up (default: ${DEFAULT-VALUE}).")
   double seconds;
 
+  @Option(names = "--any-spec", description = "Measure a model of another shape (an ablation) without "
+      + "checking it against the job's feature spec.")
+  boolean anySpec;
+
   @Override
   public Integer call() throws Exception {
-    OnnxScorer.Factory factory = new OnnxScorer.Factory(model, 1, 1); // verifies the model first
-    System.out.printf("bench: %s (%s), ONNX Runtime, 1 intra-op thread per caller, spinning off%n", model,
-        factory.modelVersion());
+    OnnxModel probe = OnnxModel.acquire(model, !anySpec); // verifies the model first, unless told not to
+    int l = probe.sequenceLength();
+    System.out.printf("bench: %s (%s, sequence length %d), ONNX Runtime, 1 intra-op thread per caller, "
+        + "spinning off%n", model, probe.modelVersion(), l);
     System.out.println("threads  batch      K      users/s   candidates/s   ms/call");
     for (int t : threads) {
       for (int k : candidates) {
         for (int b : batchSizes) {
-          double[] r = measure(t, b, k);
+          double[] r = measure(t, b, k, l);
           System.out.printf(Locale.ROOT, "%7d %6d %6d %12.0f %14.0f %9.3f%n", t, b, k, r[0], r[0] * k, r[1]);
         }
       }
     }
+    OnnxModel.release(probe);
     return 0;
   }
 
   /** {users per second over all threads, mean milliseconds per call}. */
-  private double[] measure(int threadCount, int batch, int k) throws Exception {
+  private double[] measure(int threadCount, int batch, int k, int l) throws Exception {
     AtomicLong users = new AtomicLong();
     AtomicLong calls = new AtomicLong();
     AtomicLong callNanos = new AtomicLong();
@@ -71,9 +77,9 @@ final class BenchCommand implements Callable<Integer> {
     for (int t = 0; t < threadCount; t++) {
       int seed = t;
       Thread worker = new Thread(() -> {
-        OnnxScorer scorer = new OnnxScorer(OnnxModel.acquire(model), batch, k);
+        OnnxScorer scorer = new OnnxScorer(OnnxModel.acquire(model, !anySpec), batch, k);
         try {
-          List<ScoringRequest> requests = requests(batch, k, new SplittableRandom(seed));
+          List<ScoringRequest> requests = requests(batch, k, l, new SplittableRandom(seed));
           while (System.nanoTime() < end) {
             long start = System.nanoTime();
             scorer.score(requests);
@@ -102,9 +108,8 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** Requests with full sequences and realistic value ranges; the model's cost does not depend on values. */
-  static List<ScoringRequest> requests(int batch, int k, SplittableRandom random) {
+  static List<ScoringRequest> requests(int batch, int k, int l, SplittableRandom random) {
     List<ScoringRequest> out = new ArrayList<>();
-    int l = FeatureSpec.SEQUENCE_LENGTH;
     for (int b = 0; b < batch; b++) {
       ScoringRequest r = new ScoringRequest();
       r.userId = b + 1;

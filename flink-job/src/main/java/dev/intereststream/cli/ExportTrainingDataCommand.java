@@ -2,12 +2,15 @@ package dev.intereststream.cli;
 
 import dev.intereststream.candidates.CandidateConfig;
 import dev.intereststream.features.FeatureConfig;
+import dev.intereststream.features.FeatureSpec;
 import dev.intereststream.job.InterestStreamOptions;
+import dev.intereststream.training.TaobaoEventSource;
 import dev.intereststream.training.TrainingDataExporter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,8 +24,22 @@ final class ExportTrainingDataCommand implements Callable<Integer> {
   @Mixin
   JobSettings settings;
 
-  @Option(names = "--events", required = true, paramLabel = "FILE", description = "Avro event file (from 'simulate --output').")
-  Path events;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  static final class Input {
+    @Option(names = "--events", paramLabel = "FILE", description = "Avro event file (from 'simulate --output').")
+    Path events;
+
+    @Option(names = "--taobao", paramLabel = "FILE", description = "Taobao UserBehavior CSV "
+        + "(user_id,item_id,category_id,behavior_type,timestamp), sorted by timestamp. It has no impressions: "
+        + "every page view is a positive and --negatives sampled recently popular items are negatives.")
+    Path taobao;
+  }
+
+  @Option(names = "--negatives", defaultValue = "4",
+      description = "Negatives sampled per positive for logs without impressions (default: ${DEFAULT-VALUE}).")
+  int negatives;
 
   @Option(names = "--truth", paramLabel = "FILE", description = "Ground-truth CSV (from 'simulate --truth'): adds the oracle.")
   Path truth;
@@ -40,13 +57,23 @@ final class ExportTrainingDataCommand implements Callable<Integer> {
   @Option(names = "--valid-fraction", defaultValue = "0.1", description = "Share of the time range for validation (default: ${DEFAULT-VALUE}).")
   double validFraction;
 
+  @Option(names = "--sequence-length", description = "Model sequence length, for ablations only: the job "
+      + "serves models of length " + FeatureSpec.SEQUENCE_LENGTH + " (default).")
+  Integer sequenceLength;
+
   @Override
   public Integer call() throws Exception {
     Configuration config = settings.toConfiguration();
+    int l = sequenceLength == null ? FeatureSpec.SEQUENCE_LENGTH : sequenceLength;
+    if (l > config.get(InterestStreamOptions.SEQUENCE_LENGTH)) {
+      config.set(InterestStreamOptions.SEQUENCE_LENGTH, l); // the state must keep what the model reads
+    }
     TrainingDataExporter exporter = new TrainingDataExporter(FeatureConfig.from(config), CandidateConfig.from(config),
-        config.get(InterestStreamOptions.TOP_CATEGORIES), labelWindow.toMillis(), trainFraction, validFraction);
+        config.get(InterestStreamOptions.TOP_CATEGORIES), labelWindow.toMillis(), trainFraction, validFraction, l);
     long start = System.nanoTime();
-    TrainingDataExporter.Summary s = exporter.export(events, truth, out);
+    TrainingDataExporter.Summary s = input.events != null
+        ? exporter.export(input.events, truth, out)
+        : exporter.export(() -> new TaobaoEventSource(input.taobao), input.taobao.toString(), null, negatives, out);
     System.out.printf("export-training-data: %d events (%d duplicates skipped, %d out of order), %d impressions, "
             + "%d positive; examples %s written to %s in %.1f s%n", s.events(), s.duplicates(), s.outOfOrder(),
         s.impressions(), s.positives(), s.examples(), out, (System.nanoTime() - start) / 1e9);

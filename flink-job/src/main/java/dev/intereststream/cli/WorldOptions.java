@@ -18,7 +18,12 @@ final class WorldOptions {
       + "demo: rate / 5).")
   Integer sessions;
 
+  @Option(names = "--world", paramLabel = "key=value",
+      description = "Set a world parameter, e.g. fatigueWeight=0 or newsShare=0.3 (see WorldConfig).")
+  java.util.Map<String, String> world = new java.util.LinkedHashMap<>();
+
   WorldConfig toConfig() {
-    return WorldConfig.defaults().withSeed(seed).withUsers(users).withConcurrentSessions(sessions == null ? 200 : sessions);
+    return WorldConfig.defaults().withSeed(seed).withUsers(users).withConcurrentSessions(sessions == null ? 200 : sessions)
+        .with(world);
   }
 }

@@ -21,10 +21,11 @@ public final class FeatureEncoder {
    *
    * @param requestTime event time the request is for (the trigger's, or the impression's)
    * @param sessionGapMs inactivity that ends a session
+   * @param l sequence length of the model ({@link FeatureSpec#SEQUENCE_LENGTH} in the job; other
+   *     lengths only for training-data ablations)
    */
-  public static void encodeUser(UserState u, Scenario scenario, long requestTime, long sessionGapMs,
+  public static void encodeUser(UserState u, Scenario scenario, long requestTime, long sessionGapMs, int l,
       ScoringRequest r) {
-    int l = FeatureSpec.SEQUENCE_LENGTH;
     int[] seq = new int[FeatureSpec.SEQUENCE_FEATURES * l];
     int n = Math.min(u.size, l);
     long dwellSeconds = 0;
@@ -109,7 +110,7 @@ public final class FeatureEncoder {
         break;
       }
     }
-    int l = FeatureSpec.SEQUENCE_LENGTH;
+    int l = r.sequence.length / FeatureSpec.SEQUENCE_FEATURES;
     int bucket = FeatureSpec.categoryBucket(category);
     int length = 0;
     int same = 0;

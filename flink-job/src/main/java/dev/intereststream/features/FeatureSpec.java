@@ -91,10 +91,15 @@ public final class FeatureSpec {
 
   /** The spec as written to {@code feature_spec.json}, without the split statistics. */
   public static ObjectNode toJson() {
+    return toJson(SEQUENCE_LENGTH);
+  }
+
+  /** The spec with another sequence length: for training-data ablations, never for the job's model. */
+  public static ObjectNode toJson(int sequenceLength) {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode spec = mapper.createObjectNode();
     spec.put("feature_spec_version", VERSION);
-    spec.put("sequence_length", SEQUENCE_LENGTH);
+    spec.put("sequence_length", sequenceLength);
     spec.put("item_buckets", ITEM_BUCKETS);
     spec.put("category_buckets", CATEGORY_BUCKETS);
     spec.put("action_count", ACTION_COUNT);
@@ -112,7 +117,7 @@ public final class FeatureSpec {
       ArrayNode shape = in.putArray("shape");
       shape.add("batch");
       if (name.startsWith("seq_")) {
-        shape.add(SEQUENCE_LENGTH);
+        shape.add(sequenceLength);
       } else if (name.equals("user_dense")) {
         shape.add(USER_DENSE_SIZE);
       } else if (name.startsWith("cand_")) {

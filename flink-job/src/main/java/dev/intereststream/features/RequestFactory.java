@@ -15,15 +15,22 @@ public final class RequestFactory {
   private final int topCategories;
   private final boolean modelInputs;
   private final long sessionGapMs;
+  private final int sequenceLength;
 
   /**
    * @param topCategories categories in the interest distribution
    * @param modelInputs whether to encode the model's user inputs (only a model scorer reads them)
    */
   public RequestFactory(int topCategories, boolean modelInputs, long sessionGapMs) {
+    this(topCategories, modelInputs, sessionGapMs, FeatureSpec.SEQUENCE_LENGTH);
+  }
+
+  /** With another model sequence length than the job's: for training-data ablations only. */
+  public RequestFactory(int topCategories, boolean modelInputs, long sessionGapMs, int sequenceLength) {
     this.topCategories = topCategories;
     this.modelInputs = modelInputs;
     this.sessionGapMs = sessionGapMs;
+    this.sequenceLength = sequenceLength;
   }
 
   /** A request for {@code user} as of the event {@code trigger}. */
@@ -39,7 +46,7 @@ public final class RequestFactory {
     r.interestCategories = d.categories();
     r.interestWeights = d.weights();
     if (modelInputs) {
-      FeatureEncoder.encodeUser(user, trigger.scenario, trigger.eventTime, sessionGapMs, r);
+      FeatureEncoder.encodeUser(user, trigger.scenario, trigger.eventTime, sessionGapMs, sequenceLength, r);
     }
     return r;
   }

@@ -218,9 +218,17 @@ public final class EmbeddedKafka implements AutoCloseable {
       admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (true) {
-        var descriptions = admin.describeTopics(partitionsByTopic.keySet()).allTopicNames().get(10, TimeUnit.SECONDS);
-        boolean ready = descriptions.values().stream()
-            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        boolean ready;
+        try {
+          var descriptions = admin.describeTopics(partitionsByTopic.keySet()).allTopicNames().get(10, TimeUnit.SECONDS);
+          ready = descriptions.values().stream()
+              .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+            throw e;
+          }
+          ready = false; // created, but not yet in the broker's metadata
+        }
         if (ready) {
           return;
         }

@@ -19,7 +19,6 @@ import java.nio.IntBuffer;
  */
 public final class ModelInputs {
 
-  private static final int L = FeatureSpec.SEQUENCE_LENGTH;
   private static final int U = FeatureSpec.USER_DENSE_SIZE;
   private static final int C = FeatureSpec.CANDIDATE_DENSE_SIZE;
   /** Index of each input in {@link FeatureSpec#INPUTS}. */
@@ -31,6 +30,8 @@ public final class ModelInputs {
 
   private final int maxBatch;
   private final int maxCandidates;
+  /** Sequence length: {@link FeatureSpec#SEQUENCE_LENGTH} in the job. */
+  private final int l;
   private final IntBuffer[] sequence = new IntBuffer[FeatureSpec.SEQUENCE_FEATURES];
   private final FloatBuffer userDense;
   private final IntBuffer scenario;
@@ -42,13 +43,19 @@ public final class ModelInputs {
   private int candidates;
 
   public ModelInputs(int maxBatch, int maxCandidates) {
-    if (maxBatch < 1 || maxCandidates < 1) {
-      throw new IllegalArgumentException("batch and candidate capacity must be positive");
+    this(maxBatch, maxCandidates, FeatureSpec.SEQUENCE_LENGTH);
+  }
+
+  /** With another sequence length than the job's: for ablation models (bench, training data). */
+  public ModelInputs(int maxBatch, int maxCandidates, int sequenceLength) {
+    if (maxBatch < 1 || maxCandidates < 1 || sequenceLength < 1) {
+      throw new IllegalArgumentException("batch, candidate and sequence capacity must be positive");
     }
     this.maxBatch = maxBatch;
     this.maxCandidates = maxCandidates;
+    this.l = sequenceLength;
     for (int f = 0; f < sequence.length; f++) {
-      sequence[f] = directInts(maxBatch * L);
+      sequence[f] = directInts(maxBatch * l);
     }
     userDense = directFloats(maxBatch * U);
     scenario = directInts(maxBatch);
@@ -80,8 +87,12 @@ public final class ModelInputs {
       throw new IllegalStateException("batch capacity " + maxBatch + " exceeded");
     }
     int row = rows++;
+    if (r.sequence.length != FeatureSpec.SEQUENCE_FEATURES * l) {
+      throw new IllegalArgumentException("request sequence has length " + r.sequence.length / FeatureSpec.SEQUENCE_FEATURES
+          + ", the model " + l);
+    }
     for (int f = 0; f < sequence.length; f++) {
-      sequence[f].put(row * L, r.sequence, f * L, L);
+      sequence[f].put(row * l, r.sequence, f * l, l);
     }
     userDense.put(row * U, r.userDense, 0, U);
     scenario.put(row, r.scenario.ordinal());
@@ -112,7 +123,7 @@ public final class ModelInputs {
   /** Shape of input {@code i} (index in {@link FeatureSpec#INPUTS}) for the current batch. */
   public long[] shape(int i) {
     if (i < FeatureSpec.SEQUENCE_FEATURES) {
-      return new long[] {rows, L};
+      return new long[] {rows, l};
     }
     return switch (i) {
       case USER_DENSE -> new long[] {rows, U};

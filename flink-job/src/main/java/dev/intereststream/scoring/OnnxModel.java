@@ -50,10 +50,18 @@ public final class OnnxModel {
 
   /** The shared model at {@code location}, loaded and verified on first use; release it when done. */
   public static synchronized OnnxModel acquire(String location) {
+    return acquire(location, true);
+  }
+
+  /**
+   * The shared model at {@code location}; {@code verify} false skips the feature-spec check, for
+   * measuring models of other shapes (ablations). The job always verifies.
+   */
+  public static synchronized OnnxModel acquire(String location, boolean verify) {
     OnnxModel model = SHARED.get(location);
     if (model == null) {
       model = load(location);
-      List<String> problems = model.verify();
+      List<String> problems = verify ? model.verify() : List.of();
       if (!problems.isEmpty()) {
         model.closeSession();
         throw new ModelMismatchException(location, problems);
@@ -187,6 +195,11 @@ public final class OnnxModel {
 
   public String modelVersion() {
     return metadata.getOrDefault(MODEL_VERSION, "unknown");
+  }
+
+  /** Sequence length the model was exported with (its metadata), or the job's if it does not say. */
+  public int sequenceLength() {
+    return Integer.parseInt(metadata.getOrDefault("sequence_length", Integer.toString(FeatureSpec.SEQUENCE_LENGTH)));
   }
 
   public Map<String, String> metadata() {

@@ -28,7 +28,7 @@ public final class OnnxScorer implements Scorer {
 
   public OnnxScorer(OnnxModel model, int maxBatch, int maxCandidates) {
     this.model = model;
-    this.inputs = new ModelInputs(maxBatch, maxCandidates);
+    this.inputs = new ModelInputs(maxBatch, maxCandidates, model.sequenceLength());
   }
 
   @Override

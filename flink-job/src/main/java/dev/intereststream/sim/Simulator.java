@@ -15,8 +15,8 @@ import java.util.UUID;
  * An endless, deterministic stream of click events from a {@link World}.
  *
  * <p>Many sessions run at once and their events interleave. A session belongs to one user and one
- * scenario; it shows impression slates chosen by a biased feed policy (half popular items, a third
- * items of a category the policy believes the user likes, the rest random), the user clicks each
+ * scenario; it shows impression slates chosen by a biased feed policy (by default half popular items,
+ * a third items of a category the policy believes the user likes, the rest random), the user clicks each
  * shown item with its true probability, and a click may lead to deeper actions (like, share, comment;
  * add to cart, then purchase). The session's intent drifts between slates. Event i of the stream has
  * event time {@code start + i / rate}, so equal seeds, starts and rates give equal streams.
@@ -32,6 +32,7 @@ public final class Simulator implements Iterator<SimEvent> {
   private final double msPerEvent;
   private final Session[] sessions;
   private long index;
+  private long slates;
   /** Recently shown items per user, for fatigue; bounded LRU so memory does not grow with users. */
   private final Map<Integer, int[]> recentlyShown = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
@@ -79,7 +80,7 @@ public final class Simulator implements Iterator<SimEvent> {
     ClickEvent event = new ClickEvent(eventId(), World.userId(session.profile.user()),
         World.itemId(p.item), World.categoryId(world.itemCategory[p.item]), Scenario.values()[session.scenario + 1],
         p.action, p.dwellMs < 0 ? null : (Long) p.dwellMs, Instant.ofEpochMilli(eventTime));
-    return new SimEvent(event, p.probability, p.position, p.clicked);
+    return new SimEvent(event, p.probability, p.slate, p.position, p.clicked);
   }
 
   /** Number of events produced so far. */
@@ -99,6 +100,7 @@ public final class Simulator implements Iterator<SimEvent> {
   }
 
   private void showSlate(Session s) {
+    long slateId = slates++;
     int size = world.config.slateSize();
     int[] slate = new int[size];
     for (int j = 0; j < size; j++) {
@@ -114,7 +116,7 @@ public final class Simulator implements Iterator<SimEvent> {
       int item = slate[j];
       double p = world.clickProbability(s.profile, s.scenario, item, s.intent, j, count(shown, item));
       boolean clicked = random.nextDouble() < p;
-      s.pending.add(new Pending(Action.IMPRESSION, item, -1, p, j, clicked));
+      s.pending.add(new Pending(Action.IMPRESSION, item, -1, p, slateId, j, clicked));
       if (clicked) {
         addEngagement(s, item, clicks);
       }
@@ -128,10 +130,10 @@ public final class Simulator implements Iterator<SimEvent> {
 
   private int policyPick(Session s) {
     double x = random.nextDouble();
-    if (x < 0.5) {
+    if (x < world.config.popularShare()) {
       return world.drawPopularItem(s.scenario, random);
     }
-    if (x < 0.83) {
+    if (x < world.config.popularShare() + world.config.targetedShare()) {
       // The feed's own personalization: right about the user's taste only part of the time.
       int category = random.nextDouble() < 0.6
           ? world.drawCategory(s.profile, s.scenario, random)
@@ -153,33 +155,33 @@ public final class Simulator implements Iterator<SimEvent> {
     };
     long dwell = (long) Math.min(3_600_000, Math.exp(Math.log(medianDwell) + 0.8 * World.gaussian(random)
         + (onIntent ? 0.3 : 0.0)));
-    out.add(new Pending(Action.CLICK, item, dwell, Double.NaN, -1, false));
+    out.add(new Pending(Action.CLICK, item, dwell));
     switch (s.scenario) {
       case 0 -> {
         if (random.nextDouble() < (onIntent ? 0.35 : 0.2)) {
-          out.add(new Pending(Action.ADD_TO_CART, item, -1, Double.NaN, -1, false));
+          out.add(new Pending(Action.ADD_TO_CART, item, -1));
           if (random.nextDouble() < 0.35) {
-            out.add(new Pending(Action.PURCHASE, item, -1, Double.NaN, -1, false));
+            out.add(new Pending(Action.PURCHASE, item, -1));
           }
         }
       }
       case 1 -> {
         if (random.nextDouble() < 0.35) {
-          out.add(new Pending(Action.LIKE, item, -1, Double.NaN, -1, false));
+          out.add(new Pending(Action.LIKE, item, -1));
         }
         if (random.nextDouble() < 0.08) {
-          out.add(new Pending(Action.SHARE, item, -1, Double.NaN, -1, false));
+          out.add(new Pending(Action.SHARE, item, -1));
         }
         if (random.nextDouble() < 0.06) {
-          out.add(new Pending(Action.COMMENT, item, -1, Double.NaN, -1, false));
+          out.add(new Pending(Action.COMMENT, item, -1));
         }
       }
       default -> {
         if (random.nextDouble() < 0.05) {
-          out.add(new Pending(Action.SHARE, item, -1, Double.NaN, -1, false));
+          out.add(new Pending(Action.SHARE, item, -1));
         }
         if (random.nextDouble() < 0.04) {
-          out.add(new Pending(Action.COMMENT, item, -1, Double.NaN, -1, false));
+          out.add(new Pending(Action.COMMENT, item, -1));
         }
       }
     }
@@ -230,5 +232,11 @@ public final class Simulator implements Iterator<SimEvent> {
     final ArrayDeque<Pending> pending = new ArrayDeque<>();
   }
 
-  private record Pending(Action action, int item, long dwellMs, double probability, int position, boolean clicked) {}
+  private record Pending(Action action, int item, long dwellMs, double probability, long slate, int position,
+      boolean clicked) {
+    /** A non-impression event. */
+    Pending(Action action, int item, long dwellMs) {
+      this(action, item, dwellMs, Double.NaN, -1, -1, false);
+    }
+  }
 }

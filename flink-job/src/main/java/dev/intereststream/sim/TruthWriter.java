@@ -14,7 +14,8 @@ import java.util.Locale;
  */
 public final class TruthWriter implements AutoCloseable {
 
-  public static final String HEADER = "event_id,user_id,item_id,category_id,scenario,event_time,position,click_probability,clicked";
+  public static final String HEADER =
+      "event_id,user_id,item_id,category_id,scenario,event_time,position,click_probability,clicked,slate";
 
   private final BufferedWriter out;
 
@@ -29,9 +30,9 @@ public final class TruthWriter implements AutoCloseable {
       return;
     }
     var ev = e.event();
-    out.write(String.format(Locale.ROOT, "%s,%d,%d,%d,%s,%d,%d,%.6f,%d", ev.getEventId(), ev.getUserId(),
+    out.write(String.format(Locale.ROOT, "%s,%d,%d,%d,%s,%d,%d,%.6f,%d,%d", ev.getEventId(), ev.getUserId(),
         ev.getItemId(), ev.getCategoryId(), ev.getScenario(), ev.getEventTime().toEpochMilli(), e.position(),
-        e.clickProbability(), e.clicked() ? 1 : 0));
+        e.clickProbability(), e.clicked() ? 1 : 0, e.slate()));
     out.newLine();
   }
 

@@ -11,27 +11,21 @@ import java.util.SplittableRandom;
  * intent k and n earlier impressions of i to u, are
  *
  * <pre>
- *   base(s) + LONG_TERM * max(log(C * theta(u, s, c)), -3)      long-term interest
- *           + INTENT * [c == k]                                  drifting session intent
- *           + QUALITY * q(i)                                     item quality
- *           - POSITION * j                                       position bias
- *           - FATIGUE * n                                        fatigue on repeated items
+ *   base(s) + longTermWeight * max(log(C * theta(u, s, c)), -3)   long-term interest
+ *           + intentWeight * [c == k]                             drifting session intent
+ *           + qualityWeight * q(i)                                item quality
+ *           - positionWeight * j                                  position bias
+ *           - fatigueWeight * n                                   fatigue on repeated items
  * </pre>
  *
- * where theta(u, s, .) mixes the user's scenario-independent interests with a scenario-specific shift,
- * so interest shown in one scenario tells about another through the shared categories.
+ * where theta(u, s, .) mixes the user's scenario-independent interests (weight sharedInterest) with a
+ * scenario-specific shift, so interest shown in one scenario tells about another through the shared
+ * categories. The weights are {@link WorldConfig} knobs.
  */
 public final class World {
 
-  static final double LONG_TERM = 0.9;
-  static final double INTENT = 1.3;
-  static final double QUALITY = 0.5;
-  static final double POSITION = 0.12;
-  static final double FATIGUE = 0.6;
   /** Base log-odds per scenario, indexed by {@code ordinal() - 1}. */
   static final double[] BASE = {-2.9, -2.3, -2.6};
-  /** Exponent on the shared interests in a scenario's interests; 1 - SHARED is the scenario's own shift. */
-  static final double SHARED = 0.75;
 
   final WorldConfig config;
   final int categories;
@@ -113,7 +107,8 @@ public final class World {
       double[] mixed = new double[categories];
       for (int c = 0; c < categories; c++) {
         // Shared interests dominate; the scenario's own taste and its catalog mix shift them.
-        mixed[c] = Math.pow(shared[c] + 1e-6, SHARED) * Math.pow(own[c] + 1e-6, 1 - SHARED)
+        mixed[c] = Math.pow(shared[c] + 1e-6, config.sharedInterest())
+            * Math.pow(own[c] + 1e-6, 1 - config.sharedInterest())
             * Math.sqrt(scenarioCategoryMix[s][c] * categories + 1e-3);
         sum += mixed[c];
       }
@@ -143,11 +138,11 @@ public final class World {
     int c = itemCategory[item];
     double theta = user.theta()[scenarioIndex * categories + c];
     double logit = BASE[scenarioIndex]
-        + LONG_TERM * Math.max(Math.log(categories * theta), -3.0)
-        + (c == intent ? INTENT : 0.0)
-        + QUALITY * itemQuality[item]
-        - POSITION * position
-        - FATIGUE * seenBefore;
+        + config.longTermWeight() * Math.max(Math.log(categories * theta), -3.0)
+        + (c == intent ? config.intentWeight() : 0.0)
+        + config.qualityWeight() * itemQuality[item]
+        - config.positionWeight() * position
+        - config.fatigueWeight() * seenBefore;
     return 1.0 / (1.0 + Math.exp(-logit));
   }
 

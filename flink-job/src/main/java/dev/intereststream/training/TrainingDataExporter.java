@@ -13,7 +13,6 @@ import dev.intereststream.features.RequestFactory;
 import dev.intereststream.features.RescoringPolicy;
 import dev.intereststream.features.UserState;
 import dev.intereststream.schemas.Action;
-import dev.intereststream.schemas.ClickEvent;
 import dev.intereststream.schemas.TriggerReason;
 import dev.intereststream.scoring.HeuristicScorer;
 import dev.intereststream.scoring.ModelInputs;
@@ -29,8 +28,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.specific.SpecificDatumReader;
 
 /**
  * Replays an event file through the job's own classes ({@link RescoringPolicy}, {@link UserState},
@@ -48,7 +45,6 @@ import org.apache.avro.specific.SpecificDatumReader;
 public final class TrainingDataExporter {
 
   static final String[] SPLITS = {"train", "valid", "test"};
-  private static final int L = FeatureSpec.SEQUENCE_LENGTH;
 
   private final FeatureConfig features;
   private final CandidateConfig candidates;
@@ -56,9 +52,23 @@ public final class TrainingDataExporter {
   private final long labelWindowMs;
   private final double trainFraction;
   private final double validFraction;
+  /** The model's sequence length: {@link FeatureSpec#SEQUENCE_LENGTH}, or another for ablations. */
+  private final int l;
 
   public TrainingDataExporter(FeatureConfig features, CandidateConfig candidates, int topCategories,
       long labelWindowMs, double trainFraction, double validFraction) {
+    this(features, candidates, topCategories, labelWindowMs, trainFraction, validFraction,
+        FeatureSpec.SEQUENCE_LENGTH);
+  }
+
+  /** With another model sequence length (the user state must keep at least as many engagements). */
+  public TrainingDataExporter(FeatureConfig features, CandidateConfig candidates, int topCategories,
+      long labelWindowMs, double trainFraction, double validFraction, int sequenceLength) {
+    if (features.sequenceLength() < sequenceLength) {
+      throw new IllegalArgumentException("features.sequence-length (" + features.sequenceLength()
+          + ") is shorter than the model's sequence length " + sequenceLength);
+    }
+    this.l = sequenceLength;
     if (trainFraction <= 0 || validFraction < 0 || trainFraction + validFraction >= 1) {
       throw new IllegalArgumentException("need 0 < train fraction, 0 <= valid fraction, and their sum below 1");
     }
@@ -81,6 +91,10 @@ public final class TrainingDataExporter {
     long item;
     /** The simulator's clicked flag: 1, 0, or -1 without a truth file. */
     int truthClicked = -1;
+    /** Slate position from the truth file, or -1. */
+    int position = -1;
+    /** Id of the slate (impressions shown together), or -1. */
+    long slate = -1;
     int split;
     int[] sequence;
     float[] userDense;
@@ -95,81 +109,104 @@ public final class TrainingDataExporter {
 
   private record UserItem(long user, long item) {}
 
+  /** Exports a simulator log (impressions with their clicks), with its ground truth if given. */
   public Summary export(Path eventsFile, Path truthFile, Path outDir) throws IOException {
-    long[] range = timeRange(eventsFile);
+    return export(() -> new AvroEventSource(eventsFile), eventsFile.toString(), truthFile, 0, outDir);
+  }
+
+  /**
+   * Exports events through the job's feature code.
+   *
+   * @param truthFile simulator ground truth (impressions mode only), or null
+   * @param negatives 0 for logs with impressions (one example per impression, labeled by a click within
+   *     the label window); otherwise logs without impressions: every click is a positive example and
+   *     {@code negatives} items sampled from recent engagements of all users (so by recent popularity)
+   *     that the user has not engaged with are negatives shown at the same moment
+   */
+  public Summary export(EventSource.Opener source, String sourceName, Path truthFile, int negatives, Path outDir)
+      throws IOException {
+    long[] range = timeRange(source);
     long trainEnd = range[0] + (long) ((range[1] - range[0]) * trainFraction);
     long validEnd = range[0] + (long) ((range[1] - range[0]) * (trainFraction + validFraction));
 
     Files.createDirectories(outDir);
     RescoringPolicy policy = new RescoringPolicy(features);
-    RequestFactory requests = new RequestFactory(topCategories, true, features.sessionGapMs());
+    RequestFactory requests = new RequestFactory(topCategories, true, features.sessionGapMs(), l);
     TrendingReplay trending = new TrendingReplay(candidates);
     HeuristicScorer heuristic = new HeuristicScorer();
-    ModelInputs inputs = new ModelInputs(1, 1);
+    ModelInputs inputs = new ModelInputs(1, 1, l);
+    RecentItems recent = new RecentItems(100_000, 0x7A0BA0L);
     Map<Long, UserState> users = new HashMap<>();
+    long syntheticSlates = 0;
     ArrayDeque<Example> pending = new ArrayDeque<>();
     Map<UserItem, Example> pendingByItem = new HashMap<>();
     List<SplitWriter> writers = new ArrayList<>();
     for (String split : SPLITS) {
-      writers.add(new SplitWriter(outDir.resolve(split)));
+      writers.add(new SplitWriter(outDir.resolve(split), l));
     }
-    long events = 0;
-    long duplicates = 0;
-    long outOfOrder = 0;
-    long impressions = 0;
-    long positives = 0;
-    long truthCompared = 0;
-    long truthAgreed = 0;
+    Counts n = new Counts();
     long lastTime = Long.MIN_VALUE;
-    try (DataFileReader<ClickEvent> reader = new DataFileReader<>(eventsFile.toFile(),
-            new SpecificDatumReader<>(ClickEvent.class));
+    try (EventSource events = source.open();
         BufferedReader truth = truthFile == null ? null : Files.newBufferedReader(truthFile, StandardCharsets.UTF_8)) {
       if (truth != null) {
         truth.readLine(); // header
       }
-      ClickEvent e = null;
-      while (reader.hasNext()) {
-        e = reader.next(e);
-        Click click = toClick(e);
-        events++;
+      Click click;
+      while ((click = events.next()) != null) {
+        n.events++;
         if (click.eventTime < lastTime) {
-          outOfOrder++;
+          n.outOfOrder++;
         }
         lastTime = Math.max(lastTime, click.eventTime);
         while (!pending.isEmpty() && pending.peekFirst().time + labelWindowMs < click.eventTime) {
-          Example done = pending.pollFirst();
-          positives += write(done, pendingByItem, writers);
-          if (done.truthClicked >= 0) {
-            truthCompared++;
-            truthAgreed += (done.truthClicked == 1) == done.label ? 1 : 0;
-          }
+          finish(pending.pollFirst(), pendingByItem, writers, n);
         }
         trending.advanceTo(click.eventTime);
 
         UserState u = policy.stateFor(users.get(click.userId), click.eventTime);
         long fingerprint = EventIds.fingerprint(click.eventId);
         if (u.seenRecently(fingerprint)) {
-          duplicates++;
+          n.duplicates++;
           continue;
         }
-        String[] truthRow = null;
-        if (truth != null && click.action == Action.IMPRESSION) {
-          truthRow = nextTruth(truth, click.eventId);
-        }
-        if (click.action == Action.IMPRESSION) {
-          impressions++;
+        int split = click.eventTime < trainEnd ? 0 : click.eventTime < validEnd ? 1 : 2;
+        if (negatives == 0 && click.action == Action.IMPRESSION) {
+          n.impressions++;
           Example x = example(u, click, requests, trending, heuristic, inputs);
-          x.split = click.eventTime < trainEnd ? 0 : click.eventTime < validEnd ? 1 : 2;
-          if (truthRow != null) {
-            x.oracle = Float.parseFloat(truthRow[7]);
-            x.truthClicked = Integer.parseInt(truthRow[8]);
+          x.split = split;
+          if (truth != null) {
+            String[] row = nextTruth(truth, click.eventId);
+            x.oracle = Float.parseFloat(row[7]);
+            x.truthClicked = Integer.parseInt(row[8]);
+            x.position = Integer.parseInt(row[6]);
+            x.slate = row.length > 9 ? Long.parseLong(row[9]) : -1;
           }
           pending.addLast(x);
           pendingByItem.put(new UserItem(click.userId, click.itemId), x);
-        } else if (click.action == Action.CLICK) {
+        } else if (negatives == 0 && click.action == Action.CLICK) {
           Example x = pendingByItem.get(new UserItem(click.userId, click.itemId));
           if (x != null && click.eventTime - x.time <= labelWindowMs) {
             x.label = true;
+          }
+        } else if (negatives > 0 && click.action == Action.CLICK) {
+          n.impressions++;
+          Example positive = example(u, click, requests, trending, heuristic, inputs);
+          positive.split = split;
+          positive.label = true;
+          positive.slate = syntheticSlates++;
+          finish(positive, pendingByItem, writers, n);
+          long[] consumed = CandidateSelector.consumedItems(u);
+          for (int i = 0; i < negatives; i++) {
+            long[] other = recent.sample(click.itemId, consumed);
+            if (other == null) {
+              break;
+            }
+            Click shown = new Click(click.eventId + "-neg" + i, click.userId, other[0], other[1], click.scenario,
+                Action.IMPRESSION, Click.NO_DWELL, click.eventTime);
+            Example negative = example(u, shown, requests, trending, heuristic, inputs);
+            negative.split = split;
+            negative.slate = positive.slate;
+            finish(negative, pendingByItem, writers, n);
           }
         }
         boolean late = policy.isLate(u, click.eventTime);
@@ -180,14 +217,12 @@ public final class TrainingDataExporter {
         }
         users.put(click.userId, u);
         trending.add(click);
+        if (click.isEngagement()) {
+          recent.add(click.itemId, click.categoryId);
+        }
       }
       while (!pending.isEmpty()) {
-        Example done = pending.pollFirst();
-        positives += write(done, pendingByItem, writers);
-        if (done.truthClicked >= 0) {
-          truthCompared++;
-          truthAgreed += (done.truthClicked == 1) == done.label ? 1 : 0;
-        }
+        finish(pending.pollFirst(), pendingByItem, writers, n);
       }
     } finally {
       for (SplitWriter w : writers) {
@@ -198,10 +233,34 @@ public final class TrainingDataExporter {
     for (int i = 0; i < SPLITS.length; i++) {
       counts.put(SPLITS[i], writers.get(i).rows());
     }
-    Summary summary = new Summary(events, duplicates, outOfOrder, impressions, positives, counts, truthCompared,
-        truthAgreed);
-    writeSpec(outDir, eventsFile, truthFile, summary, writers, range, trainEnd, validEnd);
+    Summary summary = new Summary(n.events, n.duplicates, n.outOfOrder, n.impressions, n.positives, counts,
+        n.truthCompared, n.truthAgreed);
+    writeSpec(outDir, sourceName, truthFile, negatives, summary, writers, range, trainEnd, validEnd);
     return summary;
+  }
+
+  /** Running totals of an export. */
+  private static final class Counts {
+    long events;
+    long duplicates;
+    long outOfOrder;
+    long impressions;
+    long positives;
+    long truthCompared;
+    long truthAgreed;
+  }
+
+  private static void finish(Example x, Map<UserItem, Example> pendingByItem, List<SplitWriter> writers, Counts n)
+      throws IOException {
+    pendingByItem.remove(new UserItem(x.user, x.item), x);
+    writers.get(x.split).write(x);
+    if (x.label) {
+      n.positives++;
+    }
+    if (x.truthClicked >= 0) {
+      n.truthCompared++;
+      n.truthAgreed += (x.truthClicked == 1) == x.label ? 1 : 0;
+    }
   }
 
   private Example example(UserState u, Click impression, RequestFactory requests, TrendingReplay trending,
@@ -219,9 +278,9 @@ public final class TrainingDataExporter {
     x.time = impression.eventTime;
     x.user = impression.userId;
     x.item = impression.itemId;
-    x.sequence = new int[FeatureSpec.SEQUENCE_FEATURES * L];
+    x.sequence = new int[FeatureSpec.SEQUENCE_FEATURES * l];
     for (int f = 0; f < FeatureSpec.SEQUENCE_FEATURES; f++) {
-      System.arraycopy(inputs.ints(f), 0, x.sequence, f * L, L);
+      System.arraycopy(inputs.ints(f), 0, x.sequence, f * l, l);
     }
     x.userDense = inputs.floats(6);
     x.scenario = inputs.ints(7)[0];
@@ -230,14 +289,6 @@ public final class TrainingDataExporter {
     x.candDense = inputs.floats(10);
     x.heuristic = heuristic.score(List.of(r))[0][0];
     return x;
-  }
-
-  /** Writes a finished example; returns 1 if it is a positive. */
-  private static int write(Example x, Map<UserItem, Example> pendingByItem, List<SplitWriter> writers)
-      throws IOException {
-    pendingByItem.remove(new UserItem(x.user, x.item), x);
-    writers.get(x.split).write(x);
-    return x.label ? 1 : 0;
   }
 
   private static String[] nextTruth(BufferedReader truth, String eventId) throws IOException {
@@ -253,34 +304,25 @@ public final class TrainingDataExporter {
     return row;
   }
 
-  private static Click toClick(ClickEvent e) {
-    return new Click(e.getEventId(), e.getUserId(), e.getItemId(), e.getCategoryId(), e.getScenario(), e.getAction(),
-        e.getDwellMs() == null ? Click.NO_DWELL : (int) Math.min(Integer.MAX_VALUE, e.getDwellMs()),
-        e.getEventTime().toEpochMilli());
-  }
-
-  private static long[] timeRange(Path eventsFile) throws IOException {
+  private static long[] timeRange(EventSource.Opener source) throws IOException {
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
-    try (DataFileReader<ClickEvent> reader = new DataFileReader<>(eventsFile.toFile(),
-        new SpecificDatumReader<>(ClickEvent.class))) {
-      ClickEvent e = null;
-      while (reader.hasNext()) {
-        e = reader.next(e);
-        long t = e.getEventTime().toEpochMilli();
-        min = Math.min(min, t);
-        max = Math.max(max, t);
+    try (EventSource events = source.open()) {
+      Click c;
+      while ((c = events.next()) != null) {
+        min = Math.min(min, c.eventTime);
+        max = Math.max(max, c.eventTime);
       }
     }
     if (min > max) {
-      throw new IllegalArgumentException(eventsFile + " holds no events");
+      throw new IllegalArgumentException("the event source holds no events");
     }
     return new long[] {min, max};
   }
 
-  private void writeSpec(Path outDir, Path eventsFile, Path truthFile, Summary summary, List<SplitWriter> writers,
-      long[] range, long trainEnd, long validEnd) throws IOException {
-    ObjectNode spec = FeatureSpec.toJson();
+  private void writeSpec(Path outDir, String sourceName, Path truthFile, int negatives, Summary summary,
+      List<SplitWriter> writers, long[] range, long trainEnd, long validEnd) throws IOException {
+    ObjectNode spec = FeatureSpec.toJson(l);
     ObjectNode splits = spec.putObject("splits");
     long[][] bounds = {{range[0], trainEnd}, {trainEnd, validEnd}, {validEnd, range[1] + 1}};
     for (int i = 0; i < SPLITS.length; i++) {
@@ -291,7 +333,9 @@ public final class TrainingDataExporter {
       s.put("until_event_time", bounds[i][1]);
     }
     ObjectNode source = spec.putObject("source");
-    source.put("events_file", eventsFile.toAbsolutePath().toString());
+    source.put("events_file", sourceName);
+    source.put("examples", negatives == 0 ? "one per impression, labeled by a click within the label window"
+        : "one per click (positive) plus " + negatives + " sampled recent items the user had not engaged with");
     source.put("truth_file", truthFile == null ? null : truthFile.toAbsolutePath().toString());
     source.put("events", summary.events());
     source.put("duplicates_skipped", summary.duplicates());
@@ -311,6 +355,7 @@ public final class TrainingDataExporter {
 
   /** The arrays of one split. */
   private static final class SplitWriter implements AutoCloseable {
+    private final int l;
     private final List<NpyWriter> sequence = new ArrayList<>();
     private final NpyWriter userDense;
     private final NpyWriter scenario;
@@ -323,6 +368,8 @@ public final class TrainingDataExporter {
     private final NpyWriter paper;
     private final NpyWriter eventTime;
     private final NpyWriter userId;
+    private final NpyWriter position;
+    private final NpyWriter slate;
     private final int[] paperColumns = {
         FeatureSpec.USER_DENSE.indexOf("dwell_seconds"), FeatureSpec.USER_DENSE.indexOf("clicks"),
         FeatureSpec.USER_DENSE.indexOf("imp_1d")};
@@ -330,7 +377,8 @@ public final class TrainingDataExporter {
     private final int[] one = new int[1];
     private long positives;
 
-    SplitWriter(Path dir) throws IOException {
+    SplitWriter(Path dir, int l) throws IOException {
+      this.l = l;
       Files.createDirectories(dir);
       for (String name : FeatureSpec.SEQUENCE_INPUTS) {
         NpyWriter.DType type = switch (name) {
@@ -338,7 +386,7 @@ public final class TrainingDataExporter {
           case "seq_category" -> NpyWriter.DType.INT16;
           default -> NpyWriter.DType.INT8;
         };
-        sequence.add(new NpyWriter(dir.resolve(name + ".npy"), type, L));
+        sequence.add(new NpyWriter(dir.resolve(name + ".npy"), type, l));
       }
       userDense = new NpyWriter(dir.resolve("user_dense.npy"), NpyWriter.DType.FLOAT32, FeatureSpec.USER_DENSE_SIZE);
       scenario = new NpyWriter(dir.resolve("scenario.npy"), NpyWriter.DType.INT8);
@@ -352,11 +400,13 @@ public final class TrainingDataExporter {
       paper = new NpyWriter(dir.resolve("paper.npy"), NpyWriter.DType.FLOAT32, 3);
       eventTime = new NpyWriter(dir.resolve("event_time.npy"), NpyWriter.DType.INT64);
       userId = new NpyWriter(dir.resolve("user_id.npy"), NpyWriter.DType.INT64);
+      position = new NpyWriter(dir.resolve("position.npy"), NpyWriter.DType.INT8);
+      slate = new NpyWriter(dir.resolve("slate.npy"), NpyWriter.DType.INT64);
     }
 
     void write(Example x) throws IOException {
       for (int f = 0; f < sequence.size(); f++) {
-        sequence.get(f).writeInts(x.sequence, f * L);
+        sequence.get(f).writeInts(x.sequence, f * l);
       }
       userDense.writeFloats(x.userDense, 0);
       one[0] = x.scenario;
@@ -375,6 +425,9 @@ public final class TrainingDataExporter {
       paper.writeFloats(paperRow, 0);
       eventTime.writeLong(x.time);
       userId.writeLong(x.user);
+      one[0] = x.position;
+      position.writeInts(one, 0);
+      slate.writeLong(x.slate);
       if (x.label) {
         positives++;
       }
@@ -394,7 +447,7 @@ public final class TrainingDataExporter {
         w.close();
       }
       for (NpyWriter w : List.of(userDense, scenario, candItem, candCategory, candDense, label, oracle, heuristic,
-          paper, eventTime, userId)) {
+          paper, eventTime, userId, position, slate)) {
         w.close();
       }
     }
