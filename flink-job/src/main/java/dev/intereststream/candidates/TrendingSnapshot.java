@@ -27,6 +27,11 @@ public final class TrendingSnapshot {
     this.counts = counts;
   }
 
+  /** Deep copy. */
+  public TrendingSnapshot copy() {
+    return new TrendingSnapshot(scenario, windowEnd, items.clone(), categories.clone(), counts.clone());
+  }
+
   public int size() {
     return items.length;
   }

@@ -1,29 +1,21 @@
 package dev.intereststream.cli;
 
-import dev.intereststream.features.FeatureSpec;
-import dev.intereststream.schemas.Action;
-import dev.intereststream.schemas.Scenario;
-import dev.intereststream.schemas.TriggerReason;
-import dev.intereststream.scoring.OnnxModel;
-import dev.intereststream.scoring.OnnxScorer;
-import dev.intereststream.scoring.ScoringRequest;
-import java.util.ArrayList;
+import dev.intereststream.bench.CeilingBench;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Measures the scorer's ceiling: the shipped model scored by {@link OnnxScorer} (the job's own input
- * filling, session options and thread layout: one intra-op thread per caller) without Flink or Kafka,
- * at several batch sizes and candidate counts, with one and with two calling threads.
+ * The published benchmark ({@link dev.intereststream.bench.BenchmarkRun}): ceiling, catch-up, live
+ * ladder with both delivery modes, peers, ratios and targets, written as JSON, Markdown and PNG. With
+ * {@code --ceiling-only} (or {@code --any-spec} and another model) only the standalone ONNX Runtime
+ * ceiling of a model, for ablations.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure standalone ONNX Runtime scoring throughput of the model (users/s, candidates/s).")
+    description = "Run the published benchmark (about 12 minutes), or with --ceiling-only measure a model's "
+        + "standalone ONNX Runtime throughput.")
 final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--model", description = "Model to measure (default: the shipped one).",
@@ -46,104 +38,70 @@ final class BenchCommand implements Callable<Integer> {
       + "checking it against the job's feature spec.")
   boolean anySpec;
 
+  @Option(names = "--ceiling-only", description = "Only the standalone ONNX Runtime ceiling (for ablation models).")
+  boolean ceilingOnly;
+
+  @Option(names = "--out", defaultValue = "target/benchmark", description = "Report directory (default: ${DEFAULT-VALUE}).")
+  java.nio.file.Path out;
+
+  @Option(names = "--peer-model", defaultValue = "model/peers/bst-per-candidate.onnx",
+      description = "Per-candidate (BST-style) peer model; skipped if the file is missing (default: ${DEFAULT-VALUE}).")
+  String peerModel;
+
+  @Option(names = "--rates", split = ",", defaultValue = "2000,5000,10000,20000,40000,70000,100000",
+      description = "Offered rates of the live ladder, events/s (default: ${DEFAULT-VALUE}).")
+  double[] rates;
+
+  @Option(names = "--peer-rates", split = ",", defaultValue = "200,500,1000,2000,5000",
+      description = "Offered rates for the per-candidate peer (default: ${DEFAULT-VALUE}).")
+  double[] peerRates;
+
+  @Option(names = "--measure-seconds", defaultValue = "12", description = "Measured seconds per ladder point (default: ${DEFAULT-VALUE}).")
+  double measureSeconds;
+
+  @Option(names = "--warm-up-seconds", defaultValue = "4", description = "Traffic before each measurement (default: ${DEFAULT-VALUE}).")
+  double warmUpSeconds;
+
+  @Option(names = "--backlog", defaultValue = "300000", description = "Events in the catch-up backlog (default: ${DEFAULT-VALUE}).")
+  long backlog;
+
+  @Option(names = "--users", defaultValue = "10000", description = "Simulated users (default: ${DEFAULT-VALUE}).")
+  int users;
+
+  @Option(names = "--state-scale", defaultValue = "0",
+      description = "Also measure state with this many distinct users on the heap and RocksDB backends (e.g. 1000000).")
+  int stateScaleUsers;
+
+  @Option(names = "--soak", converter = DurationConverter.class,
+      description = "Also run this long at half the highest sustained rate, watching heap and RSS (e.g. 10min).")
+  java.time.Duration soak;
+
   @Override
   public Integer call() throws Exception {
-    OnnxModel probe = OnnxModel.acquire(model, !anySpec); // verifies the model first, unless told not to
-    int l = probe.sequenceLength();
-    System.out.printf("bench: %s (%s, sequence length %d), ONNX Runtime, 1 intra-op thread per caller, "
-        + "spinning off%n", model, probe.modelVersion(), l);
+    if (ceilingOnly || !model.equals("classpath:model/interest-model.onnx") && anySpec) {
+      ceiling();
+      return 0;
+    }
+    String peer = java.nio.file.Files.exists(java.nio.file.Path.of(peerModel)) ? peerModel : null;
+    if (peer == null) {
+      System.out.println("bench: no per-candidate peer model at " + peerModel + "; that peer is skipped");
+    }
+    dev.intereststream.bench.BenchmarkRun.run(new dev.intereststream.bench.BenchmarkRun.Settings(model, peer, out,
+        rates, peerRates, warmUpSeconds, measureSeconds, backlog, users, stateScaleUsers, soak), System.out);
+    return 0;
+  }
+
+  private void ceiling() throws Exception {
+    System.out.printf("bench: %s, ONNX Runtime, 1 intra-op thread per caller, spinning off%n", model);
     System.out.println("threads  batch      K      users/s   candidates/s   ms/call");
     for (int t : threads) {
       for (int k : candidates) {
         for (int b : batchSizes) {
-          double[] r = measure(t, b, k, l);
-          System.out.printf(Locale.ROOT, "%7d %6d %6d %12.0f %14.0f %9.3f%n", t, b, k, r[0], r[0] * k, r[1]);
+          CeilingBench.Point p = CeilingBench.measure(model, !anySpec, t, b, k, seconds);
+          System.out.printf(Locale.ROOT, "%7d %6d %6d %12.0f %14.0f %9.3f%n", t, b, k, p.usersPerSecond(),
+              p.candidatesPerSecond(), p.msPerCall());
         }
       }
     }
-    OnnxModel.release(probe);
-    return 0;
-  }
-
-  /** {users per second over all threads, mean milliseconds per call}. */
-  private double[] measure(int threadCount, int batch, int k, int l) throws Exception {
-    AtomicLong users = new AtomicLong();
-    AtomicLong calls = new AtomicLong();
-    AtomicLong callNanos = new AtomicLong();
-    long warmUpEnd = System.nanoTime() + 1_000_000_000L;
-    long end = warmUpEnd + (long) (seconds * 1e9);
-    CountDownLatch done = new CountDownLatch(threadCount);
-    List<Throwable> errors = new ArrayList<>();
-    for (int t = 0; t < threadCount; t++) {
-      int seed = t;
-      Thread worker = new Thread(() -> {
-        OnnxScorer scorer = new OnnxScorer(OnnxModel.acquire(model, !anySpec), batch, k);
-        try {
-          List<ScoringRequest> requests = requests(batch, k, l, new SplittableRandom(seed));
-          while (System.nanoTime() < end) {
-            long start = System.nanoTime();
-            scorer.score(requests);
-            if (start >= warmUpEnd) {
-              users.addAndGet(batch);
-              calls.incrementAndGet();
-              callNanos.addAndGet(System.nanoTime() - start);
-            }
-          }
-        } catch (Throwable e) {
-          synchronized (errors) {
-            errors.add(e);
-          }
-        } finally {
-          scorer.close();
-          done.countDown();
-        }
-      });
-      worker.start();
-    }
-    done.await();
-    if (!errors.isEmpty()) {
-      throw new IllegalStateException("scoring failed", errors.get(0));
-    }
-    return new double[] {users.get() / seconds, calls.get() == 0 ? 0 : callNanos.get() / 1e6 / calls.get()};
-  }
-
-  /** Requests with full sequences and realistic value ranges; the model's cost does not depend on values. */
-  static List<ScoringRequest> requests(int batch, int k, int l, SplittableRandom random) {
-    List<ScoringRequest> out = new ArrayList<>();
-    for (int b = 0; b < batch; b++) {
-      ScoringRequest r = new ScoringRequest();
-      r.userId = b + 1;
-      r.scenario = Scenario.values()[1 + random.nextInt(3)];
-      r.triggerEventId = "bench-" + b;
-      r.triggerAction = Action.CLICK;
-      r.triggerReason = TriggerReason.STRONG_ACTION;
-      r.sequence = new int[FeatureSpec.SEQUENCE_FEATURES * l];
-      for (int p = 0; p < l; p++) {
-        r.sequence[p] = 1 + random.nextInt(FeatureSpec.ITEM_BUCKETS - 1);
-        r.sequence[l + p] = 1 + random.nextInt(FeatureSpec.CATEGORY_BUCKETS - 1);
-        r.sequence[2 * l + p] = 2 + random.nextInt(6);
-        r.sequence[3 * l + p] = 1 + random.nextInt(3);
-        r.sequence[4 * l + p] = 1 + random.nextInt(FeatureSpec.AGE_BUCKETS - 1);
-        r.sequence[5 * l + p] = 1 + random.nextInt(FeatureSpec.DWELL_BUCKETS - 1);
-      }
-      r.userDense = new float[FeatureSpec.USER_DENSE_SIZE];
-      for (int i = 0; i < r.userDense.length; i++) {
-        r.userDense[i] = (float) (random.nextDouble() * 4);
-      }
-      r.interestCategories = new long[] {1, 2, 3};
-      r.interestWeights = new float[] {0.5f, 0.3f, 0.2f};
-      r.candidateItems = new long[k];
-      r.candidateCategories = new long[k];
-      r.candidateCounts = new long[k];
-      r.candidatePopularity = new float[k];
-      for (int j = 0; j < k; j++) {
-        r.candidateItems[j] = 1 + random.nextInt(100_000);
-        r.candidateCategories[j] = 1 + random.nextInt(40);
-        r.candidateCounts[j] = 1 + random.nextInt(500);
-        r.candidatePopularity[j] = (float) random.nextDouble();
-      }
-      out.add(r);
-    }
-    return out;
   }
 }

@@ -181,7 +181,8 @@ public final class UserFeatureFunction
   public void processBroadcastElement(TrendingSnapshot snapshot, Context ctx, Collector<ScoringRequest> out)
       throws Exception {
     BroadcastState<Long, TrendingSnapshot> state = ctx.getBroadcastState(TRENDING);
-    state.put(snapshot.stateKey(), snapshot);
+    // A copy: with object reuse on, the input may hand the same instance to the next element.
+    state.put(snapshot.stateKey(), snapshot.copy());
     // Keep what a request can still select. Requests wait until the watermark passes their window, so
     // triggers at or after the watermark need windows ending at or after watermark - grace - slide. The
     // watermark, not the newest snapshot, bounds this: in a catch-up the trending path runs ahead of

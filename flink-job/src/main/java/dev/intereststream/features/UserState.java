@@ -128,7 +128,10 @@ public final class UserState {
   public void apply(Click click, long eventIdFingerprint, FeatureConfig config) {
     long t = click.eventTime;
     int s = scenarioIndex(click.scenario);
-    float[] contribution = new float[HORIZONS];
+    // What the event adds at each horizon: 1 in order, decayed to the user's clock when late.
+    float hour = 1f;
+    float day = 1f;
+    float week = 1f;
     if (isEmpty()) {
       lastEventTime = t;
       sessionStart = t;
@@ -143,24 +146,23 @@ public final class UserState {
         }
         lastEventTime = t;
       }
-      Arrays.fill(contribution, 1f);
     } else {
-      for (int h = 0; h < HORIZONS; h++) {
-        contribution[h] = decayFactor(h, lastEventTime - t);
-      }
+      hour = decayFactor(0, lastEventTime - t);
+      day = decayFactor(DAY_HORIZON, lastEventTime - t);
+      week = decayFactor(LONG_HORIZON, lastEventTime - t);
     }
     if (t >= sessionStart) {
       sessionEvents++;
     }
     scenarioMask |= 1 << s;
     if (click.action == Action.IMPRESSION) {
-      impressions[s] += contribution[DAY_HORIZON];
+      impressions[s] += day;
     } else {
       float w = actionWeight(click.action);
-      for (int h = 0; h < HORIZONS; h++) {
-        engagement[s * HORIZONS + h] += w * contribution[h];
-      }
-      addToCategory(s, click.categoryId, w, contribution, config.trackedCategories());
+      engagement[s * HORIZONS] += w * hour;
+      engagement[s * HORIZONS + DAY_HORIZON] += w * day;
+      engagement[s * HORIZONS + LONG_HORIZON] += w * week;
+      addToCategory(s, click.categoryId, w * day, w * week, config.trackedCategories());
       insertEngagement(click, config.sequenceLength());
     }
     remember(eventIdFingerprint, config.dedupWindow());
@@ -189,7 +191,8 @@ public final class UserState {
     return (float) StrictMath.exp(-DECAY_RATE[horizon] * dt);
   }
 
-  private void addToCategory(int s, long category, float w, float[] contribution, int capacity) {
+  /** Adds an engagement worth {@code day} and {@code week} at the category horizons. */
+  private void addToCategory(int s, long category, float day, float week, int capacity) {
     int index = findCategory(s, category);
     if (index < 0) {
       if (categoryCount < capacity) {
@@ -204,7 +207,7 @@ public final class UserState {
             weakest = i;
           }
         }
-        if (categoryWeight[weakest * CH + CATEGORY_LONG] >= w * contribution[LONG_HORIZON]) {
+        if (categoryWeight[weakest * CH + CATEGORY_LONG] >= week) {
           return;
         }
         index = weakest;
@@ -213,9 +216,8 @@ public final class UserState {
       categoryId[index] = category;
       Arrays.fill(categoryWeight, index * CH, (index + 1) * CH, 0f);
     }
-    for (int k = 0; k < CH; k++) {
-      categoryWeight[index * CH + k] += w * contribution[CATEGORY_HORIZONS[k]];
-    }
+    categoryWeight[index * CH] += day;
+    categoryWeight[index * CH + CATEGORY_LONG] += week;
   }
 
   int findCategory(int s, long category) {

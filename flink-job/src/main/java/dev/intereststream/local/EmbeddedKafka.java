@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,12 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
@@ -229,14 +234,43 @@ public final class EmbeddedKafka implements AutoCloseable {
           }
           ready = false; // created, but not yet in the broker's metadata
         }
-        if (ready) {
+        if (ready && partitionsAcceptRequests(admin, partitionsByTopic)) {
           return;
         }
         if (System.nanoTime() > end) {
-          throw new IllegalStateException("partitions of " + partitionsByTopic.keySet() + " have no leader after 60 s");
+          throw new IllegalStateException("partitions of " + partitionsByTopic.keySet() + " not served after 60 s");
         }
         Thread.sleep(50);
       }
+    }
+  }
+
+  /**
+   * Whether the broker's replica manager serves every partition. The metadata cache names a leader a moment
+   * before the partition is open for requests; an idempotent producer writing in that moment can have its
+   * first batch refused and a later one accepted, after which the first fails for good with
+   * OutOfOrderSequenceException (KAFKA-15591, fixed after Kafka 4.2). A ListOffsets answer comes from the
+   * replica manager itself, so once every partition answers, produce requests are safe.
+   */
+  private static boolean partitionsAcceptRequests(Admin admin, Map<String, Integer> partitionsByTopic)
+      throws Exception {
+    Map<TopicPartition, OffsetSpec> request =
+        new HashMap<>();
+    partitionsByTopic.forEach((name, partitions) -> {
+      for (int p = 0; p < partitions; p++) {
+        request.put(new TopicPartition(name, p),
+            OffsetSpec.latest());
+      }
+    });
+    try {
+      admin.listOffsets(request, new ListOffsetsOptions().timeoutMs(2_000))
+          .all().get(10, TimeUnit.SECONDS);
+      return true;
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RetriableException) {
+        return false;
+      }
+      throw e;
     }
   }
 

@@ -37,6 +37,7 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
   private final AtomicLong undecodable = new AtomicLong();
   private final Recorder pipelineLatency = new Recorder(MAX_LATENCY_MS, 3);
   private final Recorder visibleLatency = new Recorder(MAX_LATENCY_MS, 3);
+  private final Recorder recordLatency = new Recorder(MAX_LATENCY_MS, 3);
   private final Map<Long, Integer> updatesPerUser = new HashMap<>();
   private final Map<String, InterestUpdate> latest = new HashMap<>();
 
@@ -72,6 +73,7 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
             long trigger = u.getTriggerEventTime().toEpochMilli();
             record(pipelineLatency, u.getScoredAt().toEpochMilli() - trigger);
             record(visibleLatency, now - trigger);
+            record(recordLatency, r.timestamp() - trigger);
             updates.incrementAndGet();
             synchronized (latest) {
               updatesPerUser.merge(u.getUserId(), 1, Integer::sum);
@@ -103,19 +105,25 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
 
   /** Latencies recorded since the previous call. */
   public synchronized Interval interval() {
-    return new Interval(pipelineLatency.getIntervalHistogram(), visibleLatency.getIntervalHistogram());
+    return new Interval(pipelineLatency.getIntervalHistogram(), visibleLatency.getIntervalHistogram(),
+        recordLatency.getIntervalHistogram());
   }
 
-  /** Latency histograms in milliseconds. */
-  public record Interval(Histogram pipeline, Histogram visible) {
+  /**
+   * Latency histograms in milliseconds from the trigger's event time: to {@code scored_at}, to this
+   * consumer receiving the update, and to the output record's Kafka timestamp (the producer's send time).
+   */
+  public record Interval(Histogram pipeline, Histogram visible, Histogram record) {
 
     public static Interval empty() {
-      return new Interval(new Histogram(MAX_LATENCY_MS, 3), new Histogram(MAX_LATENCY_MS, 3));
+      return new Interval(new Histogram(MAX_LATENCY_MS, 3), new Histogram(MAX_LATENCY_MS, 3),
+          new Histogram(MAX_LATENCY_MS, 3));
     }
 
     public void add(Interval other) {
       pipeline.add(other.pipeline);
       visible.add(other.visible);
+      record.add(other.record);
     }
   }
 

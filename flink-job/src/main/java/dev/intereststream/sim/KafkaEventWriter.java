@@ -43,18 +43,24 @@ public final class KafkaEventWriter implements EventWriter {
     this.topic = topic;
   }
 
+  /** Writes the event with its event time as the record's Kafka timestamp, so latency can be measured from it. */
   @Override
   public void write(ClickEvent event, byte[] encoded) throws Exception {
-    writeRaw(Topics.userKey(event.getUserId()), encoded);
+    send(new ProducerRecord<>(topic, null, event.getEventTime().toEpochMilli(), Topics.userKey(event.getUserId()),
+        encoded));
   }
 
   @Override
   public void writeRaw(byte[] key, byte[] value) throws Exception {
+    send(new ProducerRecord<>(topic, key, value));
+  }
+
+  private void send(ProducerRecord<byte[], byte[]> record) {
     Exception e = failure.get();
     if (e != null) {
       throw new IllegalStateException("sending to " + topic + " failed", e);
     }
-    producer.send(new ProducerRecord<>(topic, key, value), callback);
+    producer.send(record, callback);
   }
 
   @Override

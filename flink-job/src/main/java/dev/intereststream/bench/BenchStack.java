@@ -1,0 +1,115 @@
+package dev.intereststream.bench;
+
+import dev.intereststream.job.InterestStreamJob;
+import dev.intereststream.job.InterestStreamOptions;
+import dev.intereststream.job.KafkaIo;
+import dev.intereststream.job.Topics;
+import dev.intereststream.local.EmbeddedKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The whole product in this JVM for measurements: an embedded broker, and the job on a local mini
+ * cluster started and stopped per measurement with its own topics, so runs do not see each other's data.
+ */
+final class BenchStack implements AutoCloseable {
+
+  static final int PARTITIONS = 4;
+
+  final EmbeddedKafka kafka;
+  private final Path checkpoints;
+  private int runs;
+
+  BenchStack() throws Exception {
+    kafka = EmbeddedKafka.start();
+    checkpoints = Files.createTempDirectory("interest-stream-bench-checkpoints-");
+  }
+
+  /** Topics and options of one measured run. */
+  Configuration newRun(String name, Configuration overrides) throws Exception {
+    String prefix = "bench-" + (++runs) + "-" + name;
+    Configuration c = new Configuration();
+    c.set(InterestStreamOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    c.set(InterestStreamOptions.INPUT_TOPIC, prefix + "-in");
+    c.set(InterestStreamOptions.OUTPUT_TOPIC, prefix + "-out");
+    c.set(InterestStreamOptions.DEAD_LETTER_TOPIC, prefix + "-dlq");
+    c.set(InterestStreamOptions.CONSUMER_GROUP, prefix);
+    c.set(InterestStreamOptions.TRANSACTIONAL_ID_PREFIX, prefix);
+    c.set(InterestStreamOptions.STARTING_OFFSETS, InterestStreamOptions.StartingOffsets.EARLIEST);
+    c.set(InterestStreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+    c.set(InterestStreamOptions.MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(1));
+    c.addAll(overrides);
+    kafka.createTopics(Map.of(Topics.CLICK_EVENTS.name(c), PARTITIONS, Topics.INTEREST_SCORES.name(c), PARTITIONS,
+        Topics.DEAD_LETTERS.name(c), 1));
+    return c;
+  }
+
+  /** Starts the job of a run at parallelism 2 (one task slot per core). */
+  JobClient startJob(Configuration options) throws Exception {
+    Configuration env = InterestStreamJob.environmentConfig(options);
+    env.addAll(options);
+    env.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    env.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+    env.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+    env.set(RestOptions.ADDRESS, "127.0.0.1");
+    env.set(RestOptions.PORT, 0);
+    StreamExecutionEnvironment e = StreamExecutionEnvironment.createLocalEnvironment(2, env);
+    InterestStreamJob.build(e, options, KafkaIo.sourceBuilder(options).build(), KafkaIo.updatesSink(options),
+        KafkaIo.deadLetterSink(options), InterestStreamJob.scorer(options));
+    return e.executeAsync(InterestStreamJob.NAME);
+  }
+
+  static void stop(JobClient job) throws Exception {
+    org.apache.logging.log4j.core.config.Configurator.setLevel(
+        "org.apache.flink.runtime.checkpoint.CheckpointFailureManager", org.apache.logging.log4j.Level.ERROR);
+    job.cancel().get(60, TimeUnit.SECONDS);
+  }
+
+  /** Records of the input topic the job's consumer group has not committed yet. */
+  long lag(Configuration options) throws Exception {
+    String topic = Topics.CLICK_EVENTS.name(options);
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      Map<TopicPartition, OffsetAndMetadata> committed = admin
+          .listConsumerGroupOffsets(options.get(InterestStreamOptions.CONSUMER_GROUP))
+          .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < PARTITIONS; p++) {
+        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      }
+      long lag = 0;
+      for (var e : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
+        OffsetAndMetadata c = committed.get(e.getKey());
+        lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+      }
+      return lag;
+    }
+  }
+
+  Path checkpoints() {
+    return checkpoints;
+  }
+
+  Properties client() {
+    return kafka.clientProperties();
+  }
+
+  @Override
+  public void close() throws Exception {
+    kafka.close();
+    org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
+  }
+}

@@ -1,0 +1,105 @@
+package dev.intereststream.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders the benchmark report as Markdown. */
+final class BenchmarkMarkdown {
+
+  private BenchmarkMarkdown() {}
+
+  @SuppressWarnings("unchecked")
+  static String render(Map<String, Object> r) {
+    StringBuilder md = new StringBuilder();
+    Map<String, Object> machine = (Map<String, Object>) r.get("machine");
+    md.append("# interest-stream benchmark\n\n");
+    md.append(String.format(Locale.ROOT, "Measured %s on %s cores, Java %s, model `%s`; broker, simulator and job "
+            + "in one JVM on 127.0.0.1. Run took %.0f s. Regenerate with "
+            + "`java -jar flink-job/target/interest-stream.jar bench --out docs`.%n%n", machine.get("date"),
+        machine.get("cores"), machine.get("java"), r.get("modelVersion"), (Double) r.get("durationSeconds")));
+
+    md.append("## Targets\n\n| target | goal | measured | met |\n|---|---|---:|---|\n");
+    for (Map<String, Object> t : (List<Map<String, Object>>) r.get("targets")) {
+      md.append(String.format(Locale.ROOT, "| %s | %s | %,.2f | %s |%n", t.get("target"), t.get("goal"),
+          ((Number) t.get("measured")).doubleValue(), (Boolean) t.get("met") ? "yes" : "**no**"));
+    }
+
+    md.append("\n## Ratios\n\n| ratio | value |\n|---|---:|\n");
+    ((Map<String, Object>) r.get("ratios")).forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %s |%n",
+        k, v == null ? "n/a" : String.format(Locale.ROOT, "%,.2f", ((Number) v).doubleValue()))));
+
+    md.append("\n## Ceiling: standalone ONNX Runtime (OnnxScorer, one intra-op thread per caller)\n\n");
+    md.append("| threads | batch | K | users/s | candidates/s | ms/call |\n|---:|---:|---:|---:|---:|---:|\n");
+    for (CeilingBench.Point p : (List<CeilingBench.Point>) r.get("ceiling")) {
+      md.append(String.format(Locale.ROOT, "| %d | %d | %d | %,.0f | %,.0f | %.2f |%n", p.threads(), p.batch(),
+          p.candidates(), p.usersPerSecond(), p.candidatesPerSecond(), p.msPerCall()));
+    }
+    CeilingBench.Point peer = (CeilingBench.Point) r.get("peerCeiling");
+    if (peer != null) {
+      md.append(String.format(Locale.ROOT, "%nPer-candidate (BST-style) peer, 2 threads, batch 32, K 100: %,.0f users/s, "
+          + "%,.0f candidates/s, %.1f ms/call.%n", peer.usersPerSecond(), peer.candidatesPerSecond(), peer.msPerCall()));
+    }
+
+    CatchUpBench.Result c = (CatchUpBench.Result) r.get("catchUp");
+    CeilingBench.Point sameK = (CeilingBench.Point) r.get("ceilingAtCatchUpK");
+    md.append(String.format(Locale.ROOT, "%n## Catch-up%n%nA backlog of %,d simulated events (written at %,.0f events/s), "
+            + "then consumed as fast as possible: **%,.0f events/s** and **%,.0f scored users/s** over %.1f s, %.2f "
+            + "cores busy, heap up to %d MB, RSS up to %d MB. Standalone at the same K (%d) and threads (2), batch 32: "
+            + "%,.0f users/s.%n", c.backlog(), c.producerEventsPerSecond(), c.eventsPerSecond(), c.updatesPerSecond(),
+        c.seconds(), c.cores(), c.heapBytes() >> 20, c.rssBytes() >> 20, c.meanCandidates(), sameK.usersPerSecond()));
+
+    md.append("\n## Live ladder\n\nLatency runs from the input record's Kafka timestamp (the event time: the "
+        + "simulator sends each event at its event time) to the output record's Kafka timestamp; *visible* is when a "
+        + "read_committed consumer received it (for exactly-once: after the checkpoint commits). A rate is sustained "
+        + "when the simulator delivered it and the job's input lag did not grow by a second of input.\n\n");
+    md.append("| setup | offered/s | produced/s | consumed/s | updates/s | lag start → end | sustained | p50 | p95 | "
+        + "p99 | visible p50 | visible p99 | cores | heap MB | RSS MB |\n");
+    md.append("|---|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    Map<String, List<LadderBench.Point>> ladders = (Map<String, List<LadderBench.Point>>) r.get("ladder");
+    for (List<LadderBench.Point> points : ladders.values()) {
+      for (LadderBench.Point p : points) {
+        md.append(row(p));
+      }
+    }
+    for (LadderBench.Point p : (List<LadderBench.Point>) r.get("halfLoad")) {
+      md.append(row(p));
+    }
+    md.append("\n![latency against offered load](benchmark-latency.png)\n");
+
+    List<StateScaleBench.Result> scale = (List<StateScaleBench.Result>) r.get("stateScale");
+    if (scale != null) {
+      md.append("\n## Scale of state\n\nEvery one of these users has state (an impression and a click each); "
+          + "heuristic scoring, so the state backend is what is measured. Bytes per user: size of the last completed "
+          + "checkpoint over users.\n\n| backend | users | events | events/s | checkpoint bytes | bytes/user | heap MB | "
+          + "RSS MB |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (StateScaleBench.Result x : scale) {
+        md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,.0f | %,d | %.0f | %d | %d |%n", x.backend(), x.users(),
+            x.events(), x.eventsPerSecond(), x.checkpointBytes(), x.bytesPerUser(), x.heapBytes() >> 20,
+            x.rssBytes() >> 20));
+      }
+    }
+    SoakBench.Result soak = (SoakBench.Result) r.get("soak");
+    if (soak != null) {
+      md.append(String.format(Locale.ROOT, "%n## Soak%n%n%.0f minutes at %,.0f events/s. Second half: heap after GC "
+          + "%+.1f MB/h, RSS %+.1f MB/h.%n%n| s | heap after GC MB | RSS MB | updates |%n|---:|---:|---:|---:|%n",
+          soak.minutes(), soak.rate(), soak.heapGrowthMbPerHour(), soak.rssGrowthMbPerHour()));
+      for (SoakBench.Sample x : soak.samples()) {
+        md.append(String.format(Locale.ROOT, "| %.0f | %d | %d | %,d |%n", x.seconds(), x.heapAfterGcBytes() >> 20,
+            x.rssBytes() >> 20, x.updates()));
+      }
+    }
+    StateSizeBench.Result s = (StateSizeBench.Result) r.get("state");
+    md.append(String.format(Locale.ROOT, "%n## State%n%n%,d simulated users: %.0f stored bytes per user on average; the "
+            + "%,d with a full sequence (L = %d): %.0f on average, %d at most.%n", s.users(), s.meanBytes(),
+        s.fullUsers(), s.sequenceLength(), s.meanFullBytes(), s.maxFullBytes()));
+    return md.toString();
+  }
+
+  private static String row(LadderBench.Point p) {
+    return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %,.0f | %,d → %,d | %s | %d | %d | %d | %d | %d | "
+            + "%.2f | %d | %d |%n", p.setup(), p.offered(), p.produced(), p.consumed(), p.updatesPerSecond(),
+        p.lagStart(), p.lagEnd(), p.sustained() ? "yes" : "no", p.p50Ms(), p.p95Ms(), p.p99Ms(), p.visibleP50Ms(),
+        p.visibleP99Ms(), p.cores(), p.heapBytes() >> 20, p.rssBytes() >> 20);
+  }
+}

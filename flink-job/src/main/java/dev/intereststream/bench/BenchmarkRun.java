@@ -1,0 +1,236 @@
+package dev.intereststream.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.intereststream.job.InterestStreamOptions;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+/**
+ * The published benchmark: every figure measured in one run on this machine, printed as it comes and
+ * written as JSON, Markdown and a PNG of latency against offered load. Phases: the scorer's standalone
+ * ceiling; stored bytes per user; catch-up of a backlog; a live ladder of offered rates with
+ * at-least-once and exactly-once delivery; the same ladder for two peers (one ONNX call per request, and
+ * a BST-style model that encodes the sequence once per candidate); a run at half the highest sustained
+ * rate; then the ratios and targets.
+ */
+public final class BenchmarkRun {
+
+  /**
+   * What to run.
+   *
+   * @param model the job's model
+   * @param peerModel the per-candidate (BST-style) peer model, or null to skip that peer
+   * @param out directory for benchmark.json, benchmark.md and benchmark-latency.png
+   * @param rates the ladder's offered rates, events per second
+   * @param warmUpSeconds traffic before each ladder measurement starts
+   * @param measureSeconds measured seconds per ladder point
+   * @param backlog events in the catch-up backlog
+   * @param users simulated users
+   * @param stateScaleUsers distinct users of the state-scale phase (heap and RocksDB), 0 to skip it
+   * @param soak length of the soak run at half the highest sustained rate, null to skip it
+   */
+  public record Settings(String model, String peerModel, Path out, double[] rates, double[] peerRates,
+      double warmUpSeconds, double measureSeconds, long backlog, int users, int stateScaleUsers,
+      java.time.Duration soak) {}
+
+  private final Settings settings;
+  private final PrintStream log;
+  private final Map<String, Object> report = new LinkedHashMap<>();
+
+  private BenchmarkRun(Settings settings, PrintStream log) {
+    this.settings = settings;
+    this.log = log;
+  }
+
+  public static Map<String, Object> run(Settings settings, PrintStream log) throws Exception {
+    return new BenchmarkRun(settings, log).run();
+  }
+
+  private Map<String, Object> run() throws Exception {
+    long started = System.nanoTime();
+    Map<String, Object> machine = new LinkedHashMap<>();
+    machine.put("cores", Runtime.getRuntime().availableProcessors());
+    machine.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+    machine.put("java", System.getProperty("java.version"));
+    machine.put("date", Instant.now().toString());
+    report.put("machine", machine);
+
+    log.println("== ceiling: standalone ONNX Runtime through OnnxScorer");
+    List<CeilingBench.Point> ceiling = new ArrayList<>();
+    for (int threads : new int[] {1, 2}) {
+      for (int k : new int[] {50, 100}) {
+        for (int batch : new int[] {1, 8, 32, 128}) {
+          CeilingBench.Point p = CeilingBench.measure(settings.model(), true, threads, batch, k, 3);
+          ceiling.add(p);
+          log.printf(Locale.ROOT, "  threads %d batch %3d K %3d: %,8.0f users/s %,10.0f candidates/s %7.2f ms/call%n",
+              threads, batch, k, p.usersPerSecond(), p.candidatesPerSecond(), p.msPerCall());
+        }
+      }
+    }
+    report.put("modelVersion", ceiling.get(0).model());
+    report.put("ceiling", ceiling);
+    CeilingBench.Point peerCeiling = null;
+    if (settings.peerModel() != null) {
+      peerCeiling = CeilingBench.measure(settings.peerModel(), true, 2, 32, 100, 5);
+      log.printf(Locale.ROOT, "  per-candidate peer, threads 2 batch 32 K 100: %,.0f users/s %,.0f candidates/s%n",
+          peerCeiling.usersPerSecond(), peerCeiling.candidatesPerSecond());
+      report.put("peerCeiling", peerCeiling);
+    }
+
+    log.println("== state: stored bytes per user");
+    StateSizeBench.Result state = StateSizeBench.run(400_000, settings.users());
+    log.printf(Locale.ROOT, "  %d users: mean %.0f bytes; %d with a full sequence (L=%d): mean %.0f, max %d%n",
+        state.users(), state.meanBytes(), state.fullUsers(), state.sequenceLength(), state.meanFullBytes(),
+        state.maxFullBytes());
+    report.put("state", state);
+
+    Map<String, List<LadderBench.Point>> ladders = new LinkedHashMap<>();
+    try (BenchStack stack = new BenchStack()) {
+      log.printf("== catch-up: %,d events written first, then consumed as fast as possible%n", settings.backlog());
+      CatchUpBench.Result catchUp = CatchUpBench.run(stack, settings.backlog(), settings.users(), new Configuration());
+      log.printf(Locale.ROOT, "  %,.0f events/s, %,.0f scored users/s over %.1f s (%.2f cores, producer wrote %,.0f events/s)%n",
+          catchUp.eventsPerSecond(), catchUp.updatesPerSecond(), catchUp.seconds(), catchUp.cores(),
+          catchUp.producerEventsPerSecond());
+      report.put("catchUp", catchUp);
+      CeilingBench.Point sameK = CeilingBench.measure(settings.model(), true, 2, 32, catchUp.meanCandidates(), 3);
+      report.put("ceilingAtCatchUpK", sameK);
+      log.printf(Locale.ROOT, "  standalone at the same K (%d) and threads (2), batch 32: %,.0f users/s%n",
+          catchUp.meanCandidates(), sameK.usersPerSecond());
+
+      Consumer<LadderBench.Point> print = p -> log.printf(Locale.ROOT,
+          "  %-15s offered %,7.0f produced %,7.0f consumed %,7.0f updates/s %,6.0f lag %,6d -> %,6d %s | "
+              + "p50/p95/p99 %d/%d/%d ms, visible p99 %d ms | %.2f cores, heap %d MB, RSS %d MB%n",
+          p.setup(), p.offered(), p.produced(), p.consumed(), p.updatesPerSecond(), p.lagStart(), p.lagEnd(),
+          p.sustained() ? "sustained" : "SATURATED", p.p50Ms(), p.p95Ms(), p.p99Ms(), p.visibleP99Ms(), p.cores(),
+          p.heapBytes() >> 20, p.rssBytes() >> 20);
+
+      log.println("== live ladder");
+      ladders.put("at-least-once", LadderBench.climb(stack, "at-least-once",
+          LadderBench.delivery(DeliveryGuarantee.AT_LEAST_ONCE), settings.rates(), settings.users(),
+          settings.warmUpSeconds(), settings.measureSeconds(), print));
+      ladders.put("exactly-once", LadderBench.climb(stack, "exactly-once",
+          LadderBench.delivery(DeliveryGuarantee.EXACTLY_ONCE), settings.rates(), settings.users(),
+          settings.warmUpSeconds(), settings.measureSeconds(), print));
+      log.println("== peers");
+      Configuration perRecord = LadderBench.delivery(DeliveryGuarantee.AT_LEAST_ONCE);
+      perRecord.set(InterestStreamOptions.BATCH_SIZE, 1);
+      ladders.put("per-record", LadderBench.climb(stack, "per-record", perRecord, settings.rates(), settings.users(),
+          settings.warmUpSeconds(), settings.measureSeconds(), print));
+      if (settings.peerModel() != null) {
+        Configuration bst = LadderBench.delivery(DeliveryGuarantee.AT_LEAST_ONCE);
+        bst.set(InterestStreamOptions.MODEL_PATH, settings.peerModel());
+        ladders.put("per-candidate", LadderBench.climb(stack, "per-candidate", bst, settings.peerRates(),
+            settings.users(), settings.warmUpSeconds(), settings.measureSeconds(), print));
+      }
+      report.put("ladder", ladders);
+
+      double maxAlo = LadderBench.maxSustained(ladders.get("at-least-once"));
+      double maxEo = LadderBench.maxSustained(ladders.get("exactly-once"));
+      log.printf(Locale.ROOT, "== half load: %,.0f events/s (at-least-once), %,.0f (exactly-once)%n", maxAlo / 2,
+          maxEo / 2);
+      LadderBench.Point halfAlo = LadderBench.measure(stack, "half at-least-once",
+          LadderBench.delivery(DeliveryGuarantee.AT_LEAST_ONCE), Math.max(1_000, maxAlo / 2), settings.users(),
+          settings.warmUpSeconds(), settings.measureSeconds());
+      print.accept(halfAlo);
+      LadderBench.Point halfEo = LadderBench.measure(stack, "half exactly-once",
+          LadderBench.delivery(DeliveryGuarantee.EXACTLY_ONCE), Math.max(1_000, maxEo / 2), settings.users(),
+          settings.warmUpSeconds(), settings.measureSeconds());
+      print.accept(halfEo);
+      report.put("halfLoad", List.of(halfAlo, halfEo));
+
+      CeilingBench.Point ceiling2 = ceiling.stream().filter(p -> p.threads() == 2 && p.batch() == 32
+          && p.candidates() == 100).findFirst().orElseThrow();
+      Map<String, Object> ratios = new LinkedHashMap<>();
+      ratios.put("catchUpOverCeiling", catchUp.updatesPerSecond() / sameK.usersPerSecond());
+      double maxPerRecord = LadderBench.maxSustained(ladders.get("per-record"));
+      ratios.put("batchedOverPerRecordMaxRate", maxPerRecord == 0 ? null : maxAlo / maxPerRecord);
+      ratios.put("encodeOnceOverPerCandidateCandidatesPerSecond",
+          peerCeiling == null ? null : ceiling2.candidatesPerSecond() / peerCeiling.candidatesPerSecond());
+      ratios.put("stateBytesPerUser", state.meanFullBytes());
+      report.put("ratios", ratios);
+
+      List<Map<String, Object>> targets = new ArrayList<>();
+      targets.add(target("catch-up scored users/s over the standalone ceiling (same threads, same K)", ">= 0.80",
+          catchUp.updatesPerSecond() / sameK.usersPerSecond(), catchUp.updatesPerSecond() / sameK.usersPerSecond() >= 0.8));
+      if (peerCeiling != null) {
+        double r = ceiling2.candidatesPerSecond() / peerCeiling.candidatesPerSecond();
+        targets.add(target("encode-once over per-candidate candidates/s at K = 100", ">= 10", r, r >= 10));
+      }
+      targets.add(target("highest sustained input with scoring, events/s (at-least-once)", ">= 100000", maxAlo,
+          maxAlo >= 100_000));
+      targets.add(target("p99 at half load, at-least-once (ms, input to output record timestamp)", "< 50",
+          halfAlo.p99Ms(), halfAlo.p99Ms() >= 0 && halfAlo.p99Ms() < 50));
+      long bench = 1_000; // the benchmark's checkpoint interval (BenchStack)
+      targets.add(target("p99 at half load, exactly-once, visible to read_committed (ms)", "< checkpoint (" + bench
+          + " ms) + 50", halfEo.visibleP99Ms(), halfEo.visibleP99Ms() >= 0 && halfEo.visibleP99Ms() < bench + 50));
+      targets.add(target("stored bytes per user at L = 50 (mean, full sequence)", "< 600", state.meanFullBytes(),
+          state.meanFullBytes() < 600));
+      if (settings.stateScaleUsers() > 0) {
+        log.printf("== state scale: %,d distinct users, heap and RocksDB state backends%n", settings.stateScaleUsers());
+        List<StateScaleBench.Result> scale = new ArrayList<>();
+        for (String backend : new String[] {"hashmap", "rocksdb"}) {
+          StateScaleBench.Result s = StateScaleBench.run(stack, backend, settings.stateScaleUsers());
+          log.printf(Locale.ROOT, "  %-8s %,.0f events/s, checkpoint %,d bytes = %.0f bytes per user, heap %d MB, RSS %d MB%n",
+              backend, s.eventsPerSecond(), s.checkpointBytes(), s.bytesPerUser(), s.heapBytes() >> 20, s.rssBytes() >> 20);
+          scale.add(s);
+        }
+        report.put("stateScale", scale);
+      }
+      if (settings.soak() != null) {
+        double rate = Math.max(1_000, maxAlo / 2);
+        log.printf(Locale.ROOT, "== soak: %s at %,.0f events/s%n", settings.soak(), rate);
+        SoakBench.Result soak = SoakBench.run(stack, rate, settings.soak(), settings.users());
+        for (SoakBench.Sample s : soak.samples()) {
+          log.printf(Locale.ROOT, "  %6.0f s: heap after GC %d MB, RSS %d MB, %,d updates%n", s.seconds(),
+              s.heapAfterGcBytes() >> 20, s.rssBytes() >> 20, s.updates());
+        }
+        log.printf(Locale.ROOT, "  second half: heap %+.1f MB/h, RSS %+.1f MB/h%n", soak.heapGrowthMbPerHour(),
+            soak.rssGrowthMbPerHour());
+        report.put("soak", soak);
+        targets.add(target("soak at half load: RSS growth in the second half (MB per hour)", "flat (< 50)",
+            soak.rssGrowthMbPerHour(), soak.rssGrowthMbPerHour() < 50));
+      }
+      report.put("targets", targets);
+    }
+    report.put("durationSeconds", (System.nanoTime() - started) / 1e9);
+    write(ladders);
+    return report;
+  }
+
+  private static Map<String, Object> target(String name, String goal, double measured, boolean met) {
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("target", name);
+    t.put("goal", goal);
+    t.put("measured", measured);
+    t.put("met", met);
+    return t;
+  }
+
+  private void write(Map<String, List<LadderBench.Point>> ladders) throws Exception {
+    Files.createDirectories(settings.out());
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(settings.out().resolve("benchmark.json").toFile(), report);
+    LineChart chart = new LineChart("Event-to-update latency p99 against offered load (2 cores, one JVM)",
+        "offered events/s", "p99 latency, ms (log)");
+    for (Map.Entry<String, List<LadderBench.Point>> e : ladders.entrySet()) {
+      boolean eo = e.getKey().equals("exactly-once");
+      for (LadderBench.Point p : e.getValue()) {
+        chart.add(e.getKey() + (eo ? " (visible)" : ""), p.offered(), eo ? p.visibleP99Ms() : p.p99Ms());
+      }
+    }
+    chart.write(settings.out().resolve("benchmark-latency.png"));
+    Files.writeString(settings.out().resolve("benchmark.md"), BenchmarkMarkdown.render(report));
+    log.println("wrote " + settings.out().resolve("benchmark.json") + ", benchmark.md, benchmark-latency.png");
+  }
+}

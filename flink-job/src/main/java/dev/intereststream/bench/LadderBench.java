@@ -1,0 +1,109 @@
+package dev.intereststream.bench;
+
+import dev.intereststream.job.InterestStreamOptions;
+import dev.intereststream.job.Topics;
+import dev.intereststream.local.OutputMonitor;
+import dev.intereststream.sim.SimulationRun;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.HdrHistogram.Histogram;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+
+/**
+ * Live ladder: the simulator at increasing offered rates, each on a fresh job and topics, until the
+ * job cannot keep up. A rate is sustained when the simulator delivered it and the job's input lag did
+ * not grow over the measured window (lag is counted at checkpoints, so it always holds about one
+ * checkpoint interval of input).
+ */
+final class LadderBench {
+
+  /** One measured point of the ladder. */
+  record Point(String setup, double offered, double produced, double consumed, double updatesPerSecond,
+      long lagStart, long lagEnd, boolean sustained, long p50Ms, long p95Ms, long p99Ms, long visibleP50Ms,
+      long visibleP99Ms, double cores, long heapBytes, long rssBytes) {}
+
+  private LadderBench() {}
+
+  static List<Point> climb(BenchStack stack, String setup, Configuration overrides, double[] rates, int users,
+      double warmUpSeconds, double measureSeconds, java.util.function.Consumer<Point> progress) throws Exception {
+    List<Point> points = new ArrayList<>();
+    for (double rate : rates) {
+      Point p = measure(stack, setup, overrides, rate, users, warmUpSeconds, measureSeconds);
+      points.add(p);
+      progress.accept(p);
+      if (!p.sustained()) {
+        break;
+      }
+    }
+    return points;
+  }
+
+  static Point measure(BenchStack stack, String setup, Configuration overrides, double rate, int users,
+      double warmUpSeconds, double measureSeconds) throws Exception {
+    Configuration options = stack.newRun(setup.replaceAll("[^a-z0-9]+", "-"), overrides);
+    JobClient job = stack.startJob(options);
+    OutputMonitor monitor = new OutputMonitor(stack.client(), Topics.INTEREST_SCORES.name(options),
+        Topics.DEAD_LETTERS.name(options));
+    Thread monitorThread = new Thread(monitor, "bench-monitor");
+    monitorThread.setDaemon(true);
+    monitorThread.start();
+    AtomicBoolean go = new AtomicBoolean(true);
+    try {
+      Thread.sleep(4_000); // the mini cluster deploys the job
+      SimulationRun traffic = Traffic.live(stack, options, rate, users, go::get);
+      Thread.sleep((long) (warmUpSeconds * 1000));
+      monitor.interval();
+      long events0 = traffic.validEvents();
+      long updates0 = monitor.updates();
+      long lag0 = stack.lag(options);
+      long committed0 = events0 - lag0;
+      long cpu0 = ProcessStats.cpuNanos();
+      long t0 = System.nanoTime();
+      long heap = 0;
+      long rss = 0;
+      long end = t0 + (long) (measureSeconds * 1e9);
+      while (System.nanoTime() < end) {
+        Thread.sleep(500);
+        heap = Math.max(heap, ProcessStats.heapUsed());
+        rss = Math.max(rss, ProcessStats.rss());
+      }
+      long t1 = System.nanoTime();
+      long events1 = traffic.validEvents();
+      long lag1 = stack.lag(options);
+      long committed1 = events1 - lag1;
+      long updates1 = monitor.updates();
+      long cpu1 = ProcessStats.cpuNanos();
+      OutputMonitor.Interval latency = monitor.interval();
+      double seconds = (t1 - t0) / 1e9;
+      double produced = (events1 - events0) / seconds;
+      double consumed = (committed1 - committed0) / seconds;
+      // Sustained: the simulator kept the rate and the lag grew by less than a second of input.
+      boolean sustained = produced >= 0.95 * rate && lag1 - lag0 < rate;
+      return new Point(setup, rate, produced, consumed, (updates1 - updates0) / seconds, lag0, lag1, sustained,
+          p(latency.record(), 50), p(latency.record(), 95), p(latency.record(), 99), p(latency.visible(), 50),
+          p(latency.visible(), 99), ProcessStats.cores(cpu0, cpu1, t1 - t0), heap, rss);
+    } finally {
+      go.set(false);
+      monitor.close();
+      BenchStack.stop(job);
+      monitorThread.join(5_000);
+    }
+  }
+
+  private static long p(Histogram h, double percentile) {
+    return h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(percentile);
+  }
+
+  /** Highest sustained offered rate, 0 if none. */
+  static double maxSustained(List<Point> points) {
+    return points.stream().filter(Point::sustained).mapToDouble(Point::offered).max().orElse(0);
+  }
+
+  static Configuration delivery(org.apache.flink.connector.base.DeliveryGuarantee guarantee) {
+    Configuration c = new Configuration();
+    c.set(InterestStreamOptions.DELIVERY_GUARANTEE, guarantee);
+    return c;
+  }
+}

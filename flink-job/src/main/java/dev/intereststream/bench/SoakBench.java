@@ -1,0 +1,68 @@
+package dev.intereststream.bench;
+
+import dev.intereststream.job.InterestStreamOptions;
+import dev.intereststream.job.Topics;
+import dev.intereststream.local.OutputMonitor;
+import dev.intereststream.sim.SimulationRun;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+
+/**
+ * A long run at a steady rate, sampling heap (after a GC, so garbage does not count) and resident
+ * memory: a native leak (an unclosed ONNX Runtime tensor) shows as RSS that keeps growing.
+ */
+final class SoakBench {
+
+  record Sample(double seconds, long heapAfterGcBytes, long rssBytes, long updates) {}
+
+  record Result(double rate, double minutes, List<Sample> samples, double heapGrowthMbPerHour,
+      double rssGrowthMbPerHour) {}
+
+  private SoakBench() {}
+
+  static Result run(BenchStack stack, double rate, Duration duration, int users) throws Exception {
+    Configuration overrides = new Configuration();
+    overrides.set(InterestStreamOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
+    Configuration options = stack.newRun("soak", overrides);
+    JobClient job = stack.startJob(options);
+    OutputMonitor monitor = new OutputMonitor(stack.client(), Topics.INTEREST_SCORES.name(options),
+        Topics.DEAD_LETTERS.name(options));
+    Thread monitorThread = new Thread(monitor, "soak-monitor");
+    monitorThread.setDaemon(true);
+    monitorThread.start();
+    AtomicBoolean go = new AtomicBoolean(true);
+    List<Sample> samples = new ArrayList<>();
+    try {
+      Thread.sleep(4_000);
+      SimulationRun traffic = Traffic.live(stack, options, rate, users, go::get);
+      long t0 = System.nanoTime();
+      long end = t0 + duration.toNanos();
+      while (System.nanoTime() < end) {
+        Thread.sleep(Math.min(30_000, Math.max(5_000, duration.toMillis() / 20)));
+        System.gc();
+        samples.add(new Sample((System.nanoTime() - t0) / 1e9, ProcessStats.heapUsed(), ProcessStats.rss(),
+            monitor.updates()));
+      }
+      if (traffic.validEvents() == 0) {
+        throw new IllegalStateException("no traffic was written");
+      }
+    } finally {
+      go.set(false);
+      monitor.close();
+      BenchStack.stop(job);
+      monitorThread.join(5_000);
+    }
+    // growth from the second half of the run (the first includes warm-up and state growth)
+    int half = samples.size() / 2;
+    Sample a = samples.get(half);
+    Sample b = samples.get(samples.size() - 1);
+    double hours = (b.seconds() - a.seconds()) / 3600;
+    return new Result(rate, duration.toSeconds() / 60.0, samples,
+        (b.heapAfterGcBytes() - a.heapAfterGcBytes()) / 1048576.0 / hours, (b.rssBytes() - a.rssBytes()) / 1048576.0 / hours);
+  }
+}

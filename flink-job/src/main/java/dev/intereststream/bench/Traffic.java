@@ -1,0 +1,57 @@
+package dev.intereststream.bench;
+
+import dev.intereststream.job.Topics;
+import dev.intereststream.sim.KafkaEventWriter;
+import dev.intereststream.sim.SimulationRun;
+import dev.intereststream.sim.Simulator;
+import dev.intereststream.sim.World;
+import dev.intereststream.sim.WorldConfig;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.configuration.Configuration;
+
+/** Simulated traffic for the benchmark: the simulator's default mix, written as fast as possible or paced. */
+final class Traffic {
+
+  private Traffic() {}
+
+  static WorldConfig world(int users) {
+    return WorldConfig.defaults().withUsers(users).withConcurrentSessions(400);
+  }
+
+  /**
+   * Writes {@code events} events whose event times end about now (a backlog, as after an outage), as
+   * fast as the producer goes; returns events per second written.
+   */
+  static double backlog(BenchStack stack, Configuration options, long events, int users) throws Exception {
+    double rate = 2_000; // event-time spacing of the simulated stream, as in the demo
+    long start = System.currentTimeMillis() - (long) (events / rate * 1000) - 60_000;
+    Simulator sim = new Simulator(new World(world(users)), start, rate);
+    long t0 = System.nanoTime();
+    try (KafkaEventWriter writer = new KafkaEventWriter(stack.kafka.bootstrapServers(), new Properties(),
+        Topics.CLICK_EVENTS.name(options))) {
+      new SimulationRun(sim, writer, null, false, 0, 0, 1).run(events, () -> true);
+    }
+    return events / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Writes live traffic at {@code rate} events per second (event time = send time) while {@code go} holds. */
+  static SimulationRun live(BenchStack stack, Configuration options, double rate, int users, BooleanSupplier go)
+      throws Exception {
+    Simulator sim = new Simulator(new World(world(users).withConcurrentSessions((int) Math.max(50, rate / 5))),
+        System.currentTimeMillis(), rate);
+    KafkaEventWriter writer = new KafkaEventWriter(stack.kafka.bootstrapServers(), new Properties(),
+        Topics.CLICK_EVENTS.name(options));
+    SimulationRun run = new SimulationRun(sim, writer, null, true, 0, 0, 1);
+    Thread t = new Thread(() -> {
+      try (writer) {
+        run.run(-1, go);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, "bench-traffic");
+    t.setDaemon(true);
+    t.start();
+    return run;
+  }
+}
