@@ -58,20 +58,25 @@ public final class CandidateSelector {
       }
     }
     if (topCategories > 0 && config.itemsPerCategory() > 0) {
-      int[] taken = new int[topCategories];
-      // Items before `overall` were already considered; the snapshot lists each item once.
-      for (int i = overall; i < snapshot.size(); i++) {
-        long category = snapshot.categories[i];
-        for (int c = 0; c < topCategories; c++) {
-          if (userCategories[c] == category && taken[c] < config.itemsPerCategory()) {
-            if (Arrays.binarySearch(consumed, snapshot.items[i]) < 0) {
-              picked[n++] = i;
-              taken[c]++;
-            }
+      // Items before `overall` were already considered; the snapshot lists each item once, so the
+      // categories' items are disjoint. Picked in snapshot order, as one scan over the snapshot would.
+      int first = n;
+      for (int c = 0; c < topCategories; c++) {
+        if (isRepeat(userCategories, c)) {
+          continue;
+        }
+        int taken = 0;
+        for (int i : snapshot.positionsOf(userCategories[c])) {
+          if (taken == config.itemsPerCategory()) {
             break;
+          }
+          if (i >= overall && Arrays.binarySearch(consumed, snapshot.items[i]) < 0) {
+            picked[n++] = i;
+            taken++;
           }
         }
       }
+      Arrays.sort(picked, first, n);
     }
     request.candidateItems = new long[n];
     request.candidateCategories = new long[n];
@@ -84,5 +89,14 @@ public final class CandidateSelector {
       request.candidateCounts[j] = snapshot.counts[i];
       request.candidatePopularity[j] = popularity(snapshot, snapshot.counts[i]);
     }
+  }
+
+  private static boolean isRepeat(long[] categories, int c) {
+    for (int d = 0; d < c; d++) {
+      if (categories[d] == categories[c]) {
+        return true;
+      }
+    }
+    return false;
   }
 }

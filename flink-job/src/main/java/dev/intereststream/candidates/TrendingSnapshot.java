@@ -2,6 +2,8 @@ package dev.intereststream.candidates;
 
 import dev.intereststream.schemas.Scenario;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The trending items of one scenario for the sliding window that ended at {@link #windowEnd}: the
@@ -16,6 +18,8 @@ public final class TrendingSnapshot {
   public long[] items = new long[0];
   public long[] categories = new long[0];
   public long[] counts = new long[0];
+  /** Positions of each category's items, ascending; built on first use, never stored in state. */
+  private transient Map<Long, int[]> positionsByCategory;
 
   public TrendingSnapshot() {}
 
@@ -35,6 +39,31 @@ public final class TrendingSnapshot {
   public int size() {
     return items.length;
   }
+
+  /**
+   * Positions (ascending, so by engagement) of the items of {@code category}. Candidate selection asks
+   * this for a few categories per request, where a scan of a snapshot of thousands of items per request
+   * cost more than the lookups; the index is built once per snapshot instance. Not thread-safe: each
+   * parallel instance holds its own copies.
+   */
+  public int[] positionsOf(long category) {
+    if (positionsByCategory == null) {
+      Map<Long, int[]> index = new HashMap<>();
+      Map<Long, Integer> sizes = new HashMap<>();
+      for (long c : categories) {
+        sizes.merge(c, 1, Integer::sum);
+      }
+      Map<Long, Integer> filled = new HashMap<>();
+      for (int i = 0; i < categories.length; i++) {
+        int[] positions = index.computeIfAbsent(categories[i], c -> new int[sizes.get(c)]);
+        positions[filled.merge(categories[i], 1, Integer::sum) - 1] = i;
+      }
+      positionsByCategory = index;
+    }
+    return positionsByCategory.getOrDefault(category, NO_POSITIONS);
+  }
+
+  private static final int[] NO_POSITIONS = new int[0];
 
   /** Key of this snapshot in the broadcast state: unique per scenario and window end. */
   public long stateKey() {

@@ -39,6 +39,7 @@ public final class ModelInputs {
   private final IntBuffer candCategory;
   private final FloatBuffer candDense;
   private final float[] scratch = new float[C];
+  private final FeatureEncoder.CandidateFeatures candidateFeatures = new FeatureEncoder.CandidateFeatures();
   private int rows;
   private int candidates;
 
@@ -98,11 +99,12 @@ public final class ModelInputs {
     scenario.put(row, r.scenario.ordinal());
     int base = row * candidates;
     int n = Math.min(r.candidateCount(), candidates);
+    candidateFeatures.reset(r);
     for (int j = 0; j < candidates; j++) {
       if (j < n) {
         candItem.put(base + j, FeatureSpec.itemBucket(r.candidateItems[j]));
         candCategory.put(base + j, FeatureSpec.categoryBucket(r.candidateCategories[j]));
-        FeatureEncoder.candidateDense(r, j, scratch, 0);
+        candidateFeatures.write(j, scratch, 0);
       } else {
         candItem.put(base + j, 0);
         candCategory.put(base + j, 0);
