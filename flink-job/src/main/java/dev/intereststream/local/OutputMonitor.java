@@ -114,6 +114,13 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
    * consumer receiving the update, and to the output record's Kafka timestamp (the producer's send time).
    */
   public record Interval(Histogram pipeline, Histogram visible, Histogram record) {
+    /** Both intervals' latencies together. */
+    public Interval plus(Interval other) {
+      Interval sum = empty();
+      sum.add(this);
+      sum.add(other);
+      return sum;
+    }
 
     public static Interval empty() {
       return new Interval(new Histogram(MAX_LATENCY_MS, 3), new Histogram(MAX_LATENCY_MS, 3),
