@@ -1,0 +1,60 @@
+package dev.intereststream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The published benchmark end to end, shrunk to one rung per ladder: every phase runs against the real
+ * broker, job and ONNX Runtime, and the report files hold each phase's figures and every target.
+ */
+class BenchCliITCase {
+
+  @TempDir
+  Path out;
+
+  @Test
+  @Timeout(value = 420, unit = TimeUnit.SECONDS)
+  void benchWritesEveryPhaseAndTargetAsJsonMarkdownAndPlot() throws Exception {
+    try (CliProcess bench = CliProcess.start("bench", "--out", out.toString(), "--rates", "1000",
+        "--peer-rates", "100", "--warm-up-seconds", "1", "--measure-seconds", "3", "--backlog", "10000",
+        "--users", "500", "--peer-model", "../model/peers/bst-per-candidate.onnx")) {
+      assertThat(bench.waitFor(Duration.ofSeconds(400))).as(bench.output()).isZero();
+
+      JsonNode report = new ObjectMapper().readTree(out.resolve("benchmark.json").toFile());
+      assertThat(report.get("modelVersion").asText()).startsWith("ims-");
+      assertThat(report.get("ceiling")).hasSize(16);
+      for (JsonNode p : report.get("ceiling")) {
+        assertThat(p.get("usersPerSecond").asDouble()).isPositive();
+      }
+      assertThat(report.get("peerCeiling").get("usersPerSecond").asDouble()).isPositive();
+      assertThat(report.get("catchUp").get("updatesPerSecond").asDouble()).isPositive();
+      List<String> setups = new ArrayList<>();
+      report.get("ladder").fieldNames().forEachRemaining(setups::add);
+      assertThat(setups).containsExactly("at-least-once", "exactly-once", "per-record", "per-candidate");
+      JsonNode alo = report.get("ladder").get("at-least-once").get(0);
+      assertThat(alo.get("updatesPerSecond").asDouble()).isPositive();
+      assertThat(alo.get("p99Ms").asLong()).isPositive();
+      assertThat(report.get("state").get("meanFullBytes").asDouble()).isBetween(100.0, 2_000.0);
+      assertThat(report.get("targets")).hasSize(6);
+      for (JsonNode t : report.get("targets")) {
+        assertThat(t.get("measured").isNumber()).as(t.toString()).isTrue();
+      }
+
+      String markdown = Files.readString(out.resolve("benchmark.md"));
+      assertThat(markdown).contains("## Targets", "## Catch-up", "## Live ladder", "per-candidate");
+      byte[] png = Files.readAllBytes(out.resolve("benchmark-latency.png"));
+      assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+    }
+  }
+}
