@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates the shipped model from nothing: simulated events, training data written by the job's own
-# feature code (export-training-data, with the job's default settings), training with fixed seeds,
-# evaluation, ONNX export with golden vectors, and the model card. About 15 minutes on 2 cores.
+# feature code (export-training-data, with the job's default settings), training with fixed seeds and a
+# progress bar, evaluation, ONNX export with golden vectors, and the model card. About 25 minutes on 2
+# shared cores (training about 20 of them). The training recipe is model/train-args.txt (shared with the
+# per-scenario baselines of model/report.sh, which regenerates REPORT.md).
 #
 #   model/retrain.sh            # data under ./data (git-ignored), model files under model/
 set -euo pipefail
@@ -12,14 +14,19 @@ PY=/usr/bin/python3
 
 [ -f "$JAR" ] || mvn -B -q package -DskipTests
 mkdir -p "$DATA"
-java -jar "$JAR" simulate --output "$DATA/events.avro" --truth "$DATA/truth.csv" \
-  --events 1500000 --seed 42 --start-time 2026-01-01T00:00:00Z --rate 2000 --sessions 400
-rm -rf "$DATA/fs1"
-java -Xmx4g -jar "$JAR" export-training-data --events "$DATA/events.avro" --truth "$DATA/truth.csv" --out "$DATA/fs1"
+if [ ! -f "$DATA/truth.csv" ] || [ ! -f "$DATA/events.avro" ]; then
+  java -jar "$JAR" simulate --output "$DATA/events.avro" --truth "$DATA/truth.csv" \
+    --events 1500000 --seed 42 --start-time 2026-01-01T00:00:00Z --rate 2000 --sessions 400
+fi
+if [ ! -f "$DATA/fs1/feature_spec.json" ]; then
+  rm -rf "$DATA/fs1"
+  java -Xmx4g -jar "$JAR" export-training-data --events "$DATA/events.avro" --truth "$DATA/truth.csv" --out "$DATA/fs1"
+fi
 
 cd model
-$PY -m interest_model.train --data "$DATA/fs1" --out runs/fs1 --epochs 1 --seed 42 --lr-schedule linear
-$PY -m interest_model.evaluate --data "$DATA/fs1" --model runs/fs1
+rm -rf runs/fs1
+$PY -m interest_model.train --data "$DATA/fs1" --out runs/fs1 $(cat train-args.txt)
+$PY -m interest_model.evaluate --data "$DATA/fs1" --model runs/fs1 --bootstrap 500
 $PY -m interest_model.export --model runs/fs1 --spec "$DATA/fs1/feature_spec.json" \
   --out interest-model.onnx --golden golden --data "$DATA/fs1"
 $PY -m interest_model.card --data "$DATA/fs1" --model runs/fs1 --onnx interest-model.onnx \

@@ -34,21 +34,86 @@ def _utc(ms):
 
 def metrics_table(metrics) -> str:
     groups = list(metrics)
+    models = [m for m in MODELS if all(m in metrics[g] for g in groups)]
     head = "| | " + " | ".join(groups) + " |\n|---|" + "---:|" * len(groups) + "\n"
     rows = []
-    for m in MODELS:
-        rows.append(f"| AUC {LABELS[m]} | " + " | ".join(_f(metrics[g][m]["auc"]) for g in groups) + " |")
-    for m in MODELS:
-        rows.append(f"| log loss {LABELS[m]} | " + " | ".join(_f(metrics[g][m]["logloss"]) for g in groups) + " |")
-    rows.append("| LR-to-oracle AUC gap closed by the Transformer | "
-                + " | ".join(_f(100 * metrics[g]["gap_closed"], 1) + " %" for g in groups) + " |")
+
+    def ci(r):
+        c = r.get("auc_ci")
+        return f" [{c[0]:.3f}, {c[1]:.3f}]" if c else ""
+
+    for m in models:
+        rows.append(f"| AUC {LABELS[m]} [95 % CI] | " + " | ".join(_f(metrics[g][m]["auc"]) + ci(metrics[g][m])
+                                                                for g in groups) + " |")
+    for key, title in (("logloss", "log loss"), ("ece", "ECE")):
+        for m in models:
+            if metrics[groups[0]][m].get(key) is not None:
+                rows.append(f"| {title} {LABELS[m]} | " + " | ".join(_f(metrics[g][m].get(key)) for g in groups) + " |")
+    for key, title in (("hr@10", "HR@10"), ("ndcg@10", "NDCG@10")):
+        for m in ("oracle", "transformer", "popularity", "lr"):
+            if m in models:
+                rows.append(f"| {title} {LABELS[m]} | " + " | ".join(_f(metrics[g][m].get(key), 3) for g in groups) + " |")
+    for m in ("transformer", "per_scenario"):
+        if m in models:
+            rows.append(f"| LR-to-oracle AUC gap closed, {LABELS[m]} | "
+                        + " | ".join(_f(100 * metrics[g][m].get("gap_closed", float("nan")), 1) + " %" for g in groups) + " |")
     rows.append("| mean Transformer score | " + " | ".join(_f(metrics[g]["transformer"]["mean_score"]) for g in groups) + " |")
     rows.append("| test examples | " + " | ".join(str(metrics[g]["examples"]) for g in groups) + " |")
     rows.append("| click rate | " + " | ".join(_f(metrics[g]["ctr"]) for g in groups) + " |")
     return head + "\n".join(rows)
 
 
-def build(data_dir, model_dir, onnx_path, golden_dir, notes: Optional[str] = None) -> str:
+#: The simulated world's effects (flink-job/.../sim/World.java, Simulator.java): knob, default, what it does.
+WORLD_EFFECTS = (
+    ("long-term interest", "longTermWeight 0.9, interestConcentration 0.15",
+     "click log-odds + 0.9 * max(log(40 * theta(u, s, c)), -3): a user's Dirichlet(0.15) interests over 40 "
+     "categories, so a few favourites; spans about 5.4 log-odds between a favourite and an ignored category"),
+    ("session intent", "intentWeight 1.3, intentDrift 0.25",
+     "+1.3 log-odds for items of the session's intent category (drawn from the user's interests); after each "
+     "slate the intent is redrawn with probability 0.25, so recent clicks tell more than old ones"),
+    ("cross-scenario transfer", "sharedInterest 0.75",
+     "a user's interests per scenario are shared^0.75 * own^0.25 (times the scenario's catalog mix): clicks in "
+     "one scenario tell about the others through the 40 shared categories"),
+    ("sparse scenario", "ecommerceShare 0.45, socialShare 0.40, newsShare 0.15",
+     "NEWS has 15 % of the sessions, so its own data is scarce and transfer matters"),
+    ("item quality", "qualityWeight 0.5", "+0.5 * q(i), q ~ N(0, 1), also drives the policy's popularity"),
+    ("position bias", "positionWeight 0.12", "-0.12 log-odds per slate position (0..7); the position is not an "
+     "fs-1 input, so no fs-1 model can use it"),
+    ("popularity bias of the policy", "popularShare 0.5, targetedShare 0.33",
+     "half of the slate slots are popularity draws (popularity = exp(0.8 q + 0.7 noise)), a third come from a "
+     "category the policy believes the user likes (right 60 % of the time), the rest are random: exposure bias"),
+    ("fatigue", "fatigueWeight 0.6",
+     "-0.6 log-odds per earlier impression of the same item among the user's last 32 impressions; impressions "
+     "are not in the fs-1 sequence, so only the oracle sees it"),
+)
+
+
+def world_section(worlds_json: Optional[str]) -> str:
+    lines = ["| effect | knob (default) | what it does | measured (ablation, seed 42) |", "|---|---|---|---|"]
+    w = {}
+    if worlds_json and os.path.exists(worlds_json):
+        with open(worlds_json) as f:
+            w = json.load(f).get("worlds", {})
+    base = w.get("default")
+    key = {"session intent": ("no-intent", "no-drift"), "cross-scenario transfer": ("no-transfer",),
+           "sparse scenario": ("dense-news",), "position bias": ("no-position",),
+           "popularity bias of the policy": ("no-popularity",), "fatigue": ("no-fatigue",)}
+    for name, knob, what in WORLD_EFFECTS:
+        measured = []
+        for k in key.get(name, ()):
+            if base and k in w:
+                r = w[k]
+                measured.append(f"{k}: oracle AUC {r['OVERALL']['oracle'] - base['OVERALL']['oracle']:+.4f}, "
+                                f"Transformer AUC {r['OVERALL']['transformer'] - base['OVERALL']['transformer']:+.4f} "
+                                f"(NEWS {r['NEWS']['transformer'] - base['NEWS']['transformer']:+.4f})")
+        if name == "fatigue" and "no-fatigue" in w:
+            measured.append(f"{100 * w['default']['repeat_share']:.1f} % of impressions are repeats")
+        lines.append(f"| {name} | {knob} | {what} | {'; '.join(measured) or 'not ablated'} |")
+    return "\n".join(lines)
+
+
+def build(data_dir, model_dir, onnx_path, golden_dir, notes: Optional[str] = None,
+          worlds_json: Optional[str] = None) -> str:
     spec = load_spec(data_dir)
     raw = spec.to_dict()
     with open(os.path.join(model_dir, "training_curve.json")) as f:
@@ -118,9 +183,11 @@ Sequence tokens (item + category + action + scenario + age + dwell + position em
 a prepended user token (Linear(user_dense) + request-scenario embedding), a
 {cfg['layers']}-layer Transformer encoder (d_model {cfg['d_model']}, {cfg['heads']} heads, feed-forward {cfg['ff']}, dropout {cfg['dropout']}, key padding mask) run once per
 user, target attention from each candidate (item + category embeddings + Linear(cand_dense)) over the
-encoded sequence and user token, then concat(attended, candidate, user token, attended x candidate,
-cand_dense) through a STAR-style scenario-aware MLP (64 -> 32 -> 1, weights W_shared * W_scenario) and a
-sigmoid. See [README.md](README.md#architecture).
+encoded sequence and user token{', plus a DIN-style sum-pooled read-out of the same attention logits (sigmoid instead of softmax, so it keeps how much of the history matches)' if cfg.get('sum_pool') else ''}, then concat(attended, candidate, user token, attended x candidate,
+cand_dense{', sum-pooled' if cfg.get('sum_pool') else ''}) through a STAR-style scenario-aware MLP (64 -> 32 -> 1, weights W_shared * W_scenario) and a
+sigmoid, calibrated per scenario on the validation split (Platt scaling folded into the last layer). See
+[README.md](README.md#architecture); the evaluation with all baselines, seeds and ablations is
+[REPORT.md](REPORT.md).
 
 ## Training
 
@@ -149,6 +216,14 @@ features ({', '.join(ev['paper_features'])}), trained on the train split. Gap cl
 With {m['OVERALL']['examples']:,} test examples an AUC has a standard error of about
 {_f(ev.get('auc_standard_error', float('nan')), 4)} overall (Hanley-McNeil), larger per scenario.
 
+## The simulated world
+
+What the training data's simulator puts into the clicks, and what switching each effect off changed in
+the ablations of [REPORT.md](REPORT.md#world-effects-what-the-simulator-gives-the-model-to-find) (subset
+protocol; REPORT.md says which changes exceed test-set noise):
+
+{world_section(worlds_json)}
+
 ## Golden vectors
 
 `golden/` holds PyTorch's scores for (batch, candidates) = {', '.join('(%d, %d)' % (c['batch'], c['candidates']) for c in manifest['cases'])}
@@ -159,7 +234,8 @@ candidate); ONNX Runtime must match within {manifest['tolerance']} (`GoldenParit
 ## Known limitations
 
 - Trained and evaluated on one simulated run only ({src.get('events', '?')} events, about
-  {(splits['test']['until_event_time'] - splits['train']['from_event_time']) / 60000:.0f} minutes of event time); nothing here says how it does on real traffic. Numbers come from a single seed, without repeated runs.
+  {(splits['test']['until_event_time'] - splits['train']['from_event_time']) / 60000:.0f} minutes of event time); nothing here says how it does on real traffic. The numbers here come from seed 42; REPORT.md repeats
+  the comparison on three simulator seeds (with a training subset) with bootstrap intervals.
 - That short event-time span is the largest train/serve gap: a long-running job sees engagements hours or
   days old, 1-day and 7-day counters far beyond anything in training (here they barely differ from the
   1-hour ones), and long sessions. Age buckets above {unseen.get('seq_age', {}).get('largest_seen', '?')} and dwell buckets above
@@ -168,8 +244,8 @@ candidate); ONNX Runtime must match within {manifest['tolerance']} (`GoldenParit
   `--rate`) would make a more production-like training set.
 - Trained on impressed items only (K = 1): at serving the job scores trending candidates the feed may never
   have shown the user, so those scores extrapolate from the policy's exposure (exposure bias). The slate
-  position is not an input, so the simulator's position bias is noise to the model; repeated-exposure
-  fatigue is visible only through the history.
+  position is not an input, so the simulator's position bias is noise to the model; the sequence holds
+  engagements only, so fatigue on repeated impressions is invisible to it (see the world table above).
 - The time split means test users have longer histories than train users (the simulation starts with empty
   state): mean history length {_f(hl.get('train', float('nan')), 1)} in train, {_f(hl.get('test', float('nan')), 1)} in test; empty histories
   {_f(100 * eh.get('train', float('nan')), 1)} % of train, {_f(100 * eh.get('test', float('nan')), 1)} % of test.
@@ -180,9 +256,11 @@ candidate); ONNX Runtime must match within {manifest['tolerance']} (`GoldenParit
 - One pass over the data: in the experiments behind this model a second epoch lowered the validation AUC
   (item embeddings overfit), so the model learns item effects from a single pass and needs regular
   retraining as the catalog and popularity drift.
-- Scores are fitted with log loss but not separately calibrated: on the test split the mean score is
-  {_f(m['OVERALL']['transformer']['mean_score'])} against a click rate of {_f(m['OVERALL']['ctr'])} (the click rate drifts over the run); rank with them,
-  and check calibration before using them as probabilities.
+- Scores are calibrated per scenario on the validation split (Platt scaling folded into the last layer:
+  {', '.join(f"{k} a={v['a']:.3f} b={v['b']:+.3f}" for k, v in (curve.get('calibration') or {}).items() if 'a' in v) or 'none'});
+  on the test split the mean score is {_f(m['OVERALL']['transformer']['mean_score'])} against a click rate of
+  {_f(m['OVERALL']['ctr'])}, ECE {_f(m['OVERALL']['transformer'].get('ece'))}. The click rate drifts over a run, so
+  calibration is only as good as the validation period is close to serving.
 - The heuristic baseline scores 0 whenever the candidate is not in the current trending snapshot
   ({_f(100 * ev.get('heuristic_zero_share', float('nan')), 0)} % of test impressions), which ties those impressions and lowers its AUC.
 - The paper baselines see three user-level activity features and nothing about the candidate, so they give
@@ -199,9 +277,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--onnx", required=True)
     ap.add_argument("--golden", required=True)
     ap.add_argument("--notes", help="extra paragraph for the training data section")
+    ap.add_argument("--worlds", default="runs/experiments/worlds.json", help="world ablation results, if any")
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
-    text = build(a.data, a.model, a.onnx, a.golden, a.notes)
+    text = build(a.data, a.model, a.onnx, a.golden, a.notes, a.worlds)
     with open(a.out, "w") as f:
         f.write(text)
     print(f"wrote {a.out}")

@@ -1,11 +1,23 @@
-"""Evaluates a trained model on the test split against the oracle, the heuristic and the seed paper's
+"""Evaluates a trained model on the test split against the oracle, per-scenario Transformers and the
 baselines, per scenario and overall.
 
-    python3 -m interest_model.evaluate --data /work/data/fs1 --model runs/fs1 [--out runs/fs1/metrics.json]
+    python3 -m interest_model.evaluate --data ../data/fs1 --model runs/fs1 \\
+        [--per-scenario runs/fs1-per-scenario] [--bootstrap 500] [--out runs/fs1/metrics.json]
 
-Baselines on ``paper.npy`` (log1p dwell seconds, log1p clicks, log1p items browsed), both trained on the
-train split: logistic regression sigmoid(theta^T x + b), and an MLP Dense(64)-ReLU-Dense(1)-sigmoid.
-"Gap closed" = (AUC_transformer - AUC_LR) / (AUC_oracle - AUC_LR), on the rows whose oracle is known.
+Rows ("models"):
+- oracle: the simulator's true click probability (the ceiling; rows where it is known);
+- transformer: the multi-scenario Transformer (``--model``);
+- per_scenario: one Transformer per scenario (``--per-scenario DIR`` holding ``s1/``, ``s2/``, ``s3/``, each
+  trained with ``train --scenario``), each row scored by its scenario's model;
+- heuristic: the job's fallback scorer (a ranking score: AUC/HR/NDCG only);
+- popularity: the candidate item's click count in the train split (most-popular; ranking only);
+- lr, mlp: the seed paper's logistic regression sigmoid(theta^T x + b) and Dense(64)-ReLU-Dense(1) on
+  ``paper.npy`` (log1p dwell seconds, clicks, items browsed), trained on the train split.
+
+Metrics per scenario and overall: AUC with a 95 % cluster-bootstrap interval (users resampled), log loss,
+ECE (20 equal-frequency bins), mean score, HR@10 and NDCG@10 over session lists (a user's test impressions
+in one scenario, split at the job's session gap; lists of at least 20 impressions with a click), and for
+the Transformers the share of the LR-to-oracle AUC gap closed, (AUC - AUC_LR) / (AUC_oracle - AUC_LR).
 """
 
 from __future__ import annotations
@@ -21,15 +33,19 @@ import numpy as np
 import torch
 
 from .data import Split, load_split
-from .metrics import auc, logloss
+from .metrics import (WeightedAuc, auc, bootstrap_weights, ece, hr_ndcg_at_k, logloss, session_lists)
 from .model import count_parameters, load_checkpoint, model_version
 from .spec import SpecError, load_spec
 from .train import predict, set_seeds
 
-MODELS = ("oracle", "transformer", "heuristic", "lr", "mlp")
-LABELS = {"oracle": "oracle", "transformer": "Transformer", "heuristic": "heuristic", "lr": "paper LR",
-          "mlp": "paper MLP"}
-NOT_PROBABILITY = {"heuristic"}
+MODELS = ("oracle", "transformer", "per_scenario", "heuristic", "popularity", "lr", "mlp")
+LABELS = {"oracle": "oracle", "transformer": "multi-scenario Transformer", "per_scenario": "per-scenario Transformer",
+          "heuristic": "heuristic", "popularity": "popularity", "lr": "paper LR", "mlp": "paper MLP"}
+NOT_PROBABILITY = {"heuristic", "popularity"}
+LEARNED = ("transformer", "per_scenario")
+TOP_K = 10
+MIN_LIST = 20
+DEFAULT_SESSION_GAP_MS = 1_800_000
 
 
 def _standardizer(x: np.ndarray):
@@ -105,40 +121,97 @@ def fit_mlp(x, y, x_valid, y_valid, epochs: int = 5, batch_size: int = 1024, lr:
     return m
 
 
+def popularity_scores(train: Split, split: Split) -> np.ndarray:
+    """Most-popular baseline: the candidate item's click count in the train split (0 for unseen items)."""
+    n_items = train.spec.item_buckets
+    clicks = np.bincount(train.arrays["cand_item"][:, 0].astype(np.int64), weights=train.label.astype(np.float64),
+                         minlength=n_items)
+    return clicks[split.arrays["cand_item"][:, 0].astype(np.int64)]
+
+
 def auc_standard_error(a: float, n_pos: int, n_neg: int) -> float:
     """Hanley & McNeil (1982) standard error of an AUC."""
     q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
     return float(math.sqrt((a * (1 - a) + (n_pos - 1) * (q1 - a * a) + (n_neg - 1) * (q2 - a * a)) / (n_pos * n_neg)))
 
 
-def _row(y, p, probability=True):
-    return {"auc": auc(y, p), "logloss": logloss(y, p) if probability else None,
-            "mean_score": float(np.mean(p)) if len(p) else float("nan")}
+def _gap(a_model, a_lr, a_oracle):
+    d = a_oracle - a_lr
+    return float((a_model - a_lr) / d) if np.isfinite(d) and abs(d) > 1e-12 else float("nan")
 
 
-def compute_metrics(test: Split, preds: Dict[str, np.ndarray], scenario_names: Dict[int, str]) -> Dict:
-    y = test.label
+def compute_metrics(test: Split, preds: Dict[str, np.ndarray], scenario_names: Dict[int, str],
+                    bootstrap: int = 0, seed: int = 0, session_gap_ms: int = DEFAULT_SESSION_GAP_MS) -> Dict:
+    """Metrics per scenario and OVERALL for every model in ``preds`` (arrays aligned with ``test``; NaN =
+    not scored). With ``bootstrap`` > 0, 95 % intervals from a cluster bootstrap over users, with the same
+    resamples for all models (so differences are paired)."""
+    y = test.label.astype(np.float64)
     scen = test.scenario
-    oracle_known = ~np.isnan(preds["oracle"])
+    users = test.arrays["user_id"]
+    lists = session_lists(users, scen, test.arrays["event_time"], session_gap_ms)
+    models = [m for m in MODELS if m in preds] + [m for m in preds if m not in MODELS]
     groups = [(name.upper(), scen == sid) for sid, name in sorted(scenario_names.items())]
     groups.append(("OVERALL", np.ones_like(y, dtype=bool)))
+    has_oracle = "oracle" in preds and bool(np.isfinite(preds["oracle"]).any())
     out = {}
     for gname, rows in groups:
         g = {"examples": int(rows.sum()), "positives": int(y[rows].sum()),
-             "ctr": float(y[rows].mean()) if rows.any() else float("nan"),
-             "oracle_known": int((rows & oracle_known).sum())}
-        for m in MODELS:
-            r = rows & oracle_known if m == "oracle" else rows
-            g[m] = _row(y[r], preds[m][r], m not in NOT_PROBABILITY)
-        known = rows & oracle_known
-        a_o = auc(y[known], preds["oracle"][known])
-        a_t = auc(y[known], preds["transformer"][known])
-        a_lr = auc(y[known], preds["lr"][known])
-        denom = a_o - a_lr
-        g["gap_closed"] = float((a_t - a_lr) / denom) if np.isfinite(denom) and abs(denom) > 1e-12 else float("nan")
-        g["gap_closed_auc"] = {"oracle": a_o, "transformer": a_t, "lr": a_lr}
+             "ctr": float(y[rows].mean()) if rows.any() else float("nan")}
+        known = rows & np.isfinite(preds["oracle"]) if has_oracle else np.zeros_like(rows)
+        g["oracle_known"] = int(known.sum())
+        for m in models:
+            r = rows & np.isfinite(preds[m])
+            if not r.any():
+                continue
+            p = preds[m][r]
+            prob = m not in NOT_PROBABILITY
+            top = hr_ndcg_at_k(lists[r], y[r], p, k=TOP_K, min_size=MIN_LIST, seed=seed)
+            g[m] = {"auc": auc(y[r], p), "logloss": logloss(y[r], p) if prob else None,
+                    "ece": ece(y[r], p) if prob else None, "mean_score": float(np.mean(p)),
+                    "hr@10": top["hr"], "ndcg@10": top["ndcg"], "examples": int(r.sum())}
+            g["lists"] = {"count": top["lists"], "mean_size": top["mean_size"], "min_size": MIN_LIST,
+                          "random_hr@10": None}
+        if has_oracle and known.any():
+            for m in models:
+                if m in LEARNED and m in g:
+                    ok = known & np.isfinite(preds[m])
+                    g[m]["gap_closed"] = _gap(auc(y[ok], preds[m][ok]), auc(y[ok], preds["lr"][ok]),
+                                              auc(y[ok], preds["oracle"][ok]))
+            g["gap_closed"] = g["transformer"].get("gap_closed", float("nan")) if "transformer" in g else float("nan")
+        else:
+            g["gap_closed"] = float("nan")
+        if bootstrap > 0 and rows.any():
+            _bootstrap_group(g, y, preds, models, rows, users, bootstrap, seed)
         out[gname] = g
     return out
+
+
+def _bootstrap_group(g, y, preds, models, rows, users, replicates, seed):
+    comparable = [m for m in models if m in g and np.isfinite(preds[m][rows]).all()]
+    wauc = {m: WeightedAuc(y[rows], preds[m][rows]) for m in comparable}
+    samples = {m: [] for m in comparable}
+    for w in bootstrap_weights(users[rows], replicates, seed):
+        for m in comparable:
+            samples[m].append(wauc[m](w))
+    s = {m: np.asarray(v) for m, v in samples.items()}
+
+    def ci(a):
+        a = a[np.isfinite(a)]
+        return [float(np.percentile(a, 2.5)), float(np.percentile(a, 97.5))] if a.size else [float("nan")] * 2
+
+    for m in comparable:
+        g[m]["auc_ci"] = ci(s[m])
+    diffs = {}
+    if "transformer" in s:
+        for other in ("per_scenario", "lr", "mlp", "popularity", "heuristic"):
+            if other in s:
+                diffs[f"transformer-{other}"] = ci(s["transformer"] - s[other])
+        if "lr" in s and "oracle" in s:
+            for m in LEARNED:
+                if m in s:
+                    g[m]["gap_closed_ci"] = ci((s[m] - s["lr"]) / (s["oracle"] - s["lr"]))
+    g["auc_difference_ci"] = diffs
+    g["bootstrap"] = {"replicates": replicates, "clusters": "user_id", "level": 0.95}
 
 
 def _fmt(v, digits=4):
@@ -151,23 +224,56 @@ def _fmt(v, digits=4):
 
 def format_table(metrics: Dict) -> str:
     groups = list(metrics)
+    models = [m for m in MODELS if any(m in metrics[g] for g in groups)]
     w = 12
-    lines = ["AUC".ljust(22) + "".join(g.rjust(w) for g in groups)]
-    for m in MODELS:
-        lines.append(("  " + LABELS[m]).ljust(22) + "".join(_fmt(metrics[g][m]["auc"]).rjust(w) for g in groups))
-    lines.append("logloss".ljust(22))
-    for m in MODELS:
-        lines.append(("  " + LABELS[m]).ljust(22) + "".join(_fmt(metrics[g][m]["logloss"]).rjust(w) for g in groups))
-    lines.append("LR-to-oracle AUC gap".ljust(22))
-    lines.append("  closed by Transformer".ljust(22) + "".join(
-        (_fmt(100 * metrics[g]["gap_closed"], 1) + "%").rjust(w) for g in groups))
-    lines.append("examples".ljust(22) + "".join(str(metrics[g]["examples"]).rjust(w) for g in groups))
-    lines.append("ctr".ljust(22) + "".join(_fmt(metrics[g]["ctr"]).rjust(w) for g in groups))
+    lines = []
+    for key, title in (("auc", "AUC"), ("logloss", "logloss"), ("ece", "ECE"), ("hr@10", "HR@10"),
+                       ("ndcg@10", "NDCG@10")):
+        lines.append(title.ljust(30) + "".join(g.rjust(w) for g in groups) if key == "auc" else title)
+        for m in models:
+            lines.append(("  " + LABELS[m]).ljust(30) + "".join(
+                _fmt(metrics[g][m][key] if m in metrics[g] else None).rjust(w) for g in groups))
+    lines.append("LR-to-oracle AUC gap closed")
+    for m in LEARNED:
+        if any(m in metrics[g] for g in groups):
+            lines.append(("  " + LABELS[m]).ljust(30) + "".join(
+                (_fmt(100 * metrics[g][m].get("gap_closed", float("nan")), 1) + "%" if m in metrics[g] else "n/a")
+                .rjust(w) for g in groups))
+    lines.append("examples".ljust(30) + "".join(str(metrics[g]["examples"]).rjust(w) for g in groups))
+    lines.append("ctr".ljust(30) + "".join(_fmt(metrics[g]["ctr"]).rjust(w) for g in groups))
     return "\n".join(lines)
 
 
+def _per_scenario_dirs(path: Optional[str], spec) -> Dict[int, str]:
+    if not path:
+        return {}
+    dirs = {}
+    for sid in spec.scenario_ids():
+        d = os.path.join(path, f"s{sid}")
+        if os.path.exists(os.path.join(d, "model.pt")):
+            dirs[sid] = d
+    if not dirs:
+        raise FileNotFoundError(f"{path}: no s<scenario>/model.pt found")
+    return dirs
+
+
+def baseline_predictions(train_split: Split, valid_split: Split, test: Split, seed: int = 42, mlp_epochs: int = 5):
+    """oracle, heuristic, popularity, paper LR and paper MLP scores of ``test`` (+ the LR's parameters)."""
+    preds = {"oracle": test.arrays["oracle"].astype(np.float64),
+             "heuristic": test.arrays["heuristic"].astype(np.float64),
+             "popularity": popularity_scores(train_split, test)}
+    theta, bias = fit_logistic_regression(train_split.arrays["paper"].astype(np.float64), train_split.label)
+    preds["lr"] = predict_lr(theta, bias, test.arrays["paper"])
+    mlp = fit_mlp(train_split.arrays["paper"], train_split.label, valid_split.arrays["paper"], valid_split.label,
+                  epochs=mlp_epochs, seed=seed)
+    with torch.no_grad():
+        preds["mlp"] = mlp(torch.from_numpy(test.arrays["paper"].astype(np.float32))).numpy().astype(np.float64)
+    return preds, {"theta": [float(t) for t in theta], "bias": bias}
+
+
 def run(data_dir: str, model_dir: str, out: Optional[str] = None, seed: int = 42, log=print,
-        mlp_epochs: int = 5) -> Dict:
+        mlp_epochs: int = 5, per_scenario: Optional[str] = None, bootstrap: int = 200,
+        save_predictions: bool = True, split: str = "test") -> Dict:
     torch.set_num_threads(2)
     set_seeds(seed)
     spec = load_spec(data_dir)
@@ -176,30 +282,42 @@ def run(data_dir: str, model_dir: str, out: Optional[str] = None, seed: int = 42
         raise SpecError(f"{model_dir} was trained on a different feature spec than {data_dir}")
     train_split = load_split(data_dir, "train", spec)
     valid_split = load_split(data_dir, "valid", spec)
-    test = load_split(data_dir, "test", spec)
-    preds = {"oracle": test.arrays["oracle"].astype(np.float64),
-             "heuristic": test.arrays["heuristic"].astype(np.float64),
-             "transformer": predict(model, test)[:, 0].astype(np.float64)}
-    theta, bias = fit_logistic_regression(train_split.arrays["paper"].astype(np.float64), train_split.label)
-    preds["lr"] = predict_lr(theta, bias, test.arrays["paper"])
-    mlp = fit_mlp(train_split.arrays["paper"], train_split.label, valid_split.arrays["paper"], valid_split.label,
-                  epochs=mlp_epochs, seed=seed)
-    with torch.no_grad():
-        preds["mlp"] = mlp(torch.from_numpy(test.arrays["paper"].astype(np.float32))).numpy().astype(np.float64)
-    metrics = compute_metrics(test, preds, spec.scenarios)
+    test = valid_split if split == "valid" else load_split(data_dir, split, spec)
+    preds, lr_params = baseline_predictions(train_split, valid_split, test, seed, mlp_epochs)
+    preds["transformer"] = predict(model, test)[:, 0].astype(np.float64)
+    ps_dirs = _per_scenario_dirs(per_scenario, spec)
+    ps_versions = {}
+    if ps_dirs:
+        p = np.full(test.n, np.nan)
+        for sid, d in ps_dirs.items():
+            m_s, _ = load_checkpoint(d)
+            rows = np.flatnonzero(test.scenario == sid)
+            p[rows] = predict(m_s, test.subset(rows))[:, 0]
+            ps_versions[spec.scenarios[sid]] = {"dir": os.path.abspath(d), "model_version": model_version(m_s)}
+        preds["per_scenario"] = p
+    gap = int(spec.raw.get("job_settings", {}).get("session_gap_ms", DEFAULT_SESSION_GAP_MS))
+    metrics = compute_metrics(test, preds, spec.scenarios, bootstrap=bootstrap, seed=seed, session_gap_ms=gap)
     result = {
         "feature_spec_version": spec.version,
         "model_version": model_version(model),
         "parameters": count_parameters(model),
         "data": os.path.abspath(data_dir),
+        "split": split,
         "splits": {"train": train_split.n, "valid": valid_split.n, "test": test.n},
         "paper_features": list(spec.paper_features),
-        "lr": {"theta": [float(t) for t in theta], "bias": bias},
+        "lr": lr_params,
+        "per_scenario_models": ps_versions,
         "notes": {
-            "heuristic": "ranking score in [0,1], not calibrated: AUC only",
+            "heuristic": "ranking score in [0,1], not calibrated: AUC/HR/NDCG only",
+            "popularity": "click count of the candidate item in the train split: ranking only",
             "oracle": "simulator's true click probability; evaluated on rows where it is known",
-            "gap_closed": "(AUC_transformer - AUC_LR) / (AUC_oracle - AUC_LR) on rows with a known oracle",
+            "gap_closed": "(AUC_model - AUC_LR) / (AUC_oracle - AUC_LR) on rows with a known oracle",
             "lr_mlp": "trained on the full train split (paper.npy), one model across scenarios",
+            "ece": "20 equal-frequency score bins: sum_b n_b/N |click rate_b - mean score_b|",
+            "top_k": f"HR@{TOP_K}/NDCG@{TOP_K} over session lists: a user's impressions in one scenario, split "
+                     f"where consecutive impressions are more than {gap} ms apart; lists of at least {MIN_LIST} "
+                     f"impressions with at least one click; ranked by the score each impression got",
+            "auc_ci": f"95% percentile interval of a cluster bootstrap over users ({bootstrap} resamples)",
         },
         "metrics": metrics,
     }
@@ -211,9 +329,14 @@ def run(data_dir: str, model_dir: str, out: Optional[str] = None, seed: int = 42
     result["empty_history_share"] = {s.name: float(np.mean(s.lengths == 0)) for s in (train_split, valid_split, test)}
     table = format_table(metrics)
     log(table)
-    out = out or os.path.join(model_dir if os.path.isdir(model_dir) else os.path.dirname(model_dir), "metrics.json")
+    base = model_dir if os.path.isdir(model_dir) else os.path.dirname(model_dir)
+    out = out or os.path.join(base, "metrics.json" if split == "test" else f"metrics_{split}.json")
     with open(out, "w") as f:
         json.dump(result, f, indent=2, allow_nan=True)
+    if save_predictions:
+        np.savez_compressed(os.path.join(os.path.dirname(os.path.abspath(out)), f"predictions_{split}.npz"),
+                            label=test.label, scenario=test.scenario, user_id=test.arrays["user_id"],
+                            event_time=test.arrays["event_time"], **preds)
     log(f"wrote {out}")
     result["table"] = table
     return result
@@ -223,11 +346,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m interest_model.evaluate", description=__doc__.splitlines()[0])
     ap.add_argument("--data", required=True)
     ap.add_argument("--model", required=True, help="training output dir (or its model.pt)")
+    ap.add_argument("--per-scenario", help="dir with s1/, s2/, s3/ per-scenario Transformer runs")
+    ap.add_argument("--bootstrap", type=int, default=500, help="cluster-bootstrap resamples (0: no intervals)")
+    ap.add_argument("--split", default="test", choices=("valid", "test"))
     ap.add_argument("--out", help="metrics JSON (default: <model dir>/metrics.json)")
     ap.add_argument("--seed", type=int, default=42)
     a = ap.parse_args(argv)
     try:
-        run(a.data, a.model, a.out, a.seed)
+        run(a.data, a.model, a.out, a.seed, per_scenario=a.per_scenario, bootstrap=a.bootstrap, split=a.split)
     except SpecError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -61,13 +61,16 @@ class StarLinear(nn.Module):
 
 class InterestModel(nn.Module):
     def __init__(self, spec: FeatureSpec, d_model: int = 32, heads: int = 4, layers: int = 2, ff: int = 64,
-                 dropout: float = 0.1, attn_dropout: float = 0.0):
+                 dropout: float = 0.1, attn_dropout: float = 0.0, sum_pool: bool = False):
         super().__init__()
         if d_model % heads != 0:
             raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
         self.spec = spec
         self.config: Dict[str, Any] = dict(d_model=d_model, heads=heads, layers=layers, ff=ff, dropout=dropout,
                                              attn_dropout=attn_dropout)
+        if sum_pool:
+            self.config["sum_pool"] = True
+        self.sum_pool = sum_pool
         d = d_model
         L = spec.sequence_length
         self.item_emb = nn.Embedding(spec.item_buckets, d, padding_idx=0)
@@ -95,7 +98,9 @@ class InterestModel(nn.Module):
         self.v = nn.Linear(d, d)
         self.scale = 1.0 / math.sqrt(d)
 
-        mlp_in = 4 * d + spec.candidate_dense_dim
+        mlp_in = 4 * d + spec.candidate_dense_dim + (d if sum_pool else 0)
+        if sum_pool:  # DIN-style unnormalized attention: sum_j sigmoid(logit_j + b) v_j / L keeps the intensity
+            self.sum_bias = nn.Parameter(torch.full((1,), -2.0))
         self.star1 = StarLinear(mlp_in, 64, spec.scenario_count)
         self.star2 = StarLinear(64, 32, spec.scenario_count)
         self.star3 = StarLinear(32, 1, spec.scenario_count)
@@ -141,11 +146,15 @@ class InterestModel(nn.Module):
         k = self.k(encoded)                                                             # [B, 1+L, d]
         v = self.v(encoded)
         logits = torch.matmul(q, k.transpose(1, 2)) * self.scale                        # [B, K, 1+L]
-        logits = logits + pad.unsqueeze(1).to(logits.dtype) * MASK_VALUE
-        attended = torch.matmul(torch.softmax(logits, dim=-1), v)                        # [B, K, d]
+        masked = logits + pad.unsqueeze(1).to(logits.dtype) * MASK_VALUE
+        attended = torch.matmul(torch.softmax(masked, dim=-1), v)                        # [B, K, d]
 
         user_k = user_enc.expand_as(attended)
-        h = torch.cat([attended, cand, user_k, attended * cand, cand_dense], dim=-1)
+        parts = [attended, cand, user_k, attended * cand, cand_dense]
+        if self.sum_pool:
+            gate = torch.sigmoid(logits + self.sum_bias) * (~pad).unsqueeze(1).to(logits.dtype)
+            parts.append(torch.matmul(gate, v) / self.spec.sequence_length)
+        h = torch.cat(parts, dim=-1)
         h = self.mlp_dropout(torch.relu(self.star1(h, scenario)))
         h = torch.relu(self.star2(h, scenario))
         logit = self.star3(h, scenario).squeeze(-1)                                     # [B, K]
@@ -153,7 +162,7 @@ class InterestModel(nn.Module):
 
 
 def build_model(spec: FeatureSpec, config: Dict[str, Any]) -> InterestModel:
-    keys = ("d_model", "heads", "layers", "ff", "dropout", "attn_dropout")
+    keys = ("d_model", "heads", "layers", "ff", "dropout", "attn_dropout", "sum_pool")
     return InterestModel(spec, **{k: config[k] for k in keys if k in config})
 
 
