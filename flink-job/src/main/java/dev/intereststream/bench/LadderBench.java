@@ -1,15 +1,12 @@
 package dev.intereststream.bench;
 
 import dev.intereststream.job.InterestStreamOptions;
-import dev.intereststream.job.Topics;
 import dev.intereststream.local.OutputMonitor;
 import dev.intereststream.sim.SimulationRun;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 
 /**
  * Live ladder: the simulator at increasing offered rates, each on a fresh job and topics, until the
@@ -43,16 +40,9 @@ final class LadderBench {
   static Point measure(BenchStack stack, String setup, Configuration overrides, double rate, int users,
       double warmUpSeconds, double measureSeconds) throws Exception {
     Configuration options = stack.newRun(setup.replaceAll("[^a-z0-9]+", "-"), overrides);
-    JobClient job = stack.startJob(options);
-    OutputMonitor monitor = new OutputMonitor(stack.client(), Topics.INTEREST_SCORES.name(options),
-        Topics.DEAD_LETTERS.name(options));
-    Thread monitorThread = new Thread(monitor, "bench-monitor");
-    monitorThread.setDaemon(true);
-    monitorThread.start();
-    AtomicBoolean go = new AtomicBoolean(true);
-    try {
-      Thread.sleep(4_000); // the mini cluster deploys the job
-      SimulationRun traffic = Traffic.live(stack, options, rate, users, go::get);
+    try (LiveRun run = new LiveRun(stack, options, rate, users)) {
+      OutputMonitor monitor = run.monitor;
+      SimulationRun traffic = run.traffic;
       Thread.sleep((long) (warmUpSeconds * 1000));
       monitor.interval();
       long events0 = traffic.validEvents();
@@ -94,11 +84,6 @@ final class LadderBench {
       return new Point(setup, rate, produced, consumed, (updates1 - updates0) / seconds, lag0, lag1, sustained,
           p(latency.record(), 50), p(latency.record(), 95), p(latency.record(), 99), p(latency.visible(), 50),
           p(latency.visible(), 99), ProcessStats.cores(cpu0, cpu1, t1 - t0), heap, rss);
-    } finally {
-      go.set(false);
-      monitor.close();
-      BenchStack.stop(job);
-      monitorThread.join(5_000);
     }
   }
 

@@ -1,16 +1,11 @@
 package dev.intereststream.bench;
 
 import dev.intereststream.job.InterestStreamOptions;
-import dev.intereststream.job.Topics;
-import dev.intereststream.local.OutputMonitor;
-import dev.intereststream.sim.SimulationRun;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.core.execution.JobClient;
 
 /**
  * A long run at a steady rate, sampling heap (after a GC, so garbage does not count) and resident
@@ -29,33 +24,19 @@ final class SoakBench {
     Configuration overrides = new Configuration();
     overrides.set(InterestStreamOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
     Configuration options = stack.newRun("soak", overrides);
-    JobClient job = stack.startJob(options);
-    OutputMonitor monitor = new OutputMonitor(stack.client(), Topics.INTEREST_SCORES.name(options),
-        Topics.DEAD_LETTERS.name(options));
-    Thread monitorThread = new Thread(monitor, "soak-monitor");
-    monitorThread.setDaemon(true);
-    monitorThread.start();
-    AtomicBoolean go = new AtomicBoolean(true);
     List<Sample> samples = new ArrayList<>();
-    try {
-      Thread.sleep(4_000);
-      SimulationRun traffic = Traffic.live(stack, options, rate, users, go::get);
+    try (LiveRun run = new LiveRun(stack, options, rate, users)) {
       long t0 = System.nanoTime();
       long end = t0 + duration.toNanos();
       while (System.nanoTime() < end) {
         Thread.sleep(Math.min(30_000, Math.max(5_000, duration.toMillis() / 20)));
         System.gc();
         samples.add(new Sample((System.nanoTime() - t0) / 1e9, ProcessStats.heapUsed(), ProcessStats.rss(),
-            monitor.updates()));
+            run.monitor.updates()));
       }
-      if (traffic.validEvents() == 0) {
+      if (run.traffic.validEvents() == 0) {
         throw new IllegalStateException("no traffic was written");
       }
-    } finally {
-      go.set(false);
-      monitor.close();
-      BenchStack.stop(job);
-      monitorThread.join(5_000);
     }
     // growth from the second half of the run (the first includes warm-up and state growth)
     int half = samples.size() / 2;

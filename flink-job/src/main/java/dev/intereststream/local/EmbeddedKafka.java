@@ -212,9 +212,9 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Creates topics with replication factor 1 and waits until every partition has its leader on the
-   * broker: producing into a partition the broker does not lead yet makes clients retry, which an
-   * idempotent producer's first batch does not always survive.
+   * Creates topics with replication factor 1 and waits until the broker serves every partition:
+   * producing into a partition the broker does not serve yet makes clients retry, which an idempotent
+   * producer's first batch does not always survive.
    */
   public void createTopics(Map<String, Integer> partitionsByTopic) throws Exception {
     List<NewTopic> topics = new ArrayList<>();
@@ -222,21 +222,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     try (Admin admin = Admin.create(clientProperties())) {
       admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (true) {
-        boolean ready;
-        try {
-          var descriptions = admin.describeTopics(partitionsByTopic.keySet()).allTopicNames().get(10, TimeUnit.SECONDS);
-          ready = descriptions.values().stream()
-              .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-        } catch (java.util.concurrent.ExecutionException e) {
-          if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
-            throw e;
-          }
-          ready = false; // created, but not yet in the broker's metadata
-        }
-        if (ready && partitionsAcceptRequests(admin, partitionsByTopic)) {
-          return;
-        }
+      while (!partitionsAcceptRequests(admin, partitionsByTopic)) {
         if (System.nanoTime() > end) {
           throw new IllegalStateException("partitions of " + partitionsByTopic.keySet() + " not served after 60 s");
         }
@@ -250,7 +236,8 @@ public final class EmbeddedKafka implements AutoCloseable {
    * before the partition is open for requests; an idempotent producer writing in that moment can have its
    * first batch refused and a later one accepted, after which the first fails for good with
    * OutOfOrderSequenceException (KAFKA-15591, fixed after Kafka 4.2). A ListOffsets answer comes from the
-   * replica manager itself, so once every partition answers, produce requests are safe.
+   * replica manager itself, so once every partition answers, produce requests are safe. A topic not yet
+   * in the metadata or a partition without a leader is a retriable error here too.
    */
   private static boolean partitionsAcceptRequests(Admin admin, Map<String, Integer> partitionsByTopic)
       throws Exception {

@@ -1,0 +1,47 @@
+package dev.intereststream.bench;
+
+import dev.intereststream.job.Topics;
+import dev.intereststream.local.OutputMonitor;
+import dev.intereststream.sim.SimulationRun;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+
+/**
+ * One job on fresh topics with the simulator writing live traffic into it and an {@link OutputMonitor}
+ * reading its output: what the ladder and the soak run measure. Closing stops the traffic, the monitor
+ * and the job.
+ */
+final class LiveRun implements AutoCloseable {
+
+  final OutputMonitor monitor;
+  final SimulationRun traffic;
+  private final JobClient job;
+  private final Thread monitorThread;
+  private final AtomicBoolean go = new AtomicBoolean(true);
+
+  /** Starts the job of {@code options}, waits for the mini cluster to deploy it, then starts the traffic. */
+  LiveRun(BenchStack stack, Configuration options, double rate, int users) throws Exception {
+    job = stack.startJob(options);
+    monitor = new OutputMonitor(stack.client(), Topics.INTEREST_SCORES.name(options),
+        Topics.DEAD_LETTERS.name(options));
+    monitorThread = new Thread(monitor, "bench-monitor");
+    monitorThread.setDaemon(true);
+    monitorThread.start();
+    try {
+      Thread.sleep(4_000); // the mini cluster deploys the job
+      traffic = Traffic.live(stack, options, rate, users, go::get);
+    } catch (Exception e) {
+      close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    go.set(false);
+    monitor.close();
+    BenchStack.stop(job);
+    monitorThread.join(5_000);
+  }
+}
