@@ -43,7 +43,9 @@ class BstModel(InterestModel):
         pad = torch.cat([torch.zeros_like(seq_item[:, :1], dtype=torch.bool), seq_item == 0,
                          torch.zeros_like(seq_item[:, :1], dtype=torch.bool)], dim=1)
         pad = pad.unsqueeze(1).expand(b, k, l + 2).reshape(b * k, l + 2)
-        encoded = self.encoder(rows, src_key_padding_mask=pad)
+        encoded = rows
+        for layer in self.encoder.layers:  # the shipped model's encoder layer, masking included
+            encoded = self._encoder_layer(layer, encoded, pad)
         target = encoded[:, -1, :].reshape(b, k, -1)
         user_k = encoded[:, 0, :].reshape(b, k, -1)
         h = torch.cat([target, cand, user_k, target * cand, cand_dense], dim=-1)
@@ -57,9 +59,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--spec", required=True, help="feature_spec.json (or its directory)")
     p.add_argument("--out", required=True, help="output .onnx")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--layers", type=int, default=1, help="encoder layers (the shipped recipe's, train-args.txt)")
     a = p.parse_args(argv)
     torch.manual_seed(a.seed)
-    model = BstModel(load_spec(a.spec)).eval()
+    model = BstModel(load_spec(a.spec), layers=a.layers).eval()
     export_onnx(model, a.out)
     print(f"wrote {a.out}")
     return 0

@@ -49,7 +49,6 @@ WORLDS: Dict[str, Dict[str, str]] = {
     "dense-news": {"ecommerceShare": "0.30", "socialShare": "0.30", "newsShare": "0.40"},
     "no-position": {"positionWeight": "0"},
     "no-popularity": {"popularShare": "0"},
-    "no-fatigue": {"fatigueWeight": "0"},
 }
 WORLD_EFFECTS = {
     "no-intent": "session intent (intentWeight 1.3 -> 0)",
@@ -58,16 +57,42 @@ WORLD_EFFECTS = {
     "dense-news": "news sparsity (shares 0.45/0.40/0.15 -> 0.30/0.30/0.40)",
     "no-position": "position bias (positionWeight 0.12 -> 0)",
     "no-popularity": "popularity bias of the policy (popularShare 0.5 -> 0)",
-    "no-fatigue": "fatigue on repeated impressions (fatigueWeight 0.6 -> 0)",
 }
+#: Worlds where the NEWS per-scenario Transformer is trained too: sparsity and transfer are there so that the
+#: shared model gains on the sparse scenario, so their ablations are judged by that gain (multi minus
+#: per-scenario NEWS AUC), not by the multi-scenario model's AUC alone.
+TRANSFER_WORLDS = ("default", "dense-news", "no-transfer")
 
-#: Model ablations around the shipped point (L 50, 2 layers, d 32): one knob at a time.
-ABLATIONS: Dict[str, Dict] = {
-    "L10": {"seq": 10}, "L20": {"seq": 20}, "L50": {}, "L100": {"seq": 100},
-    "layers1": {"layers": 1}, "layers3": {"layers": 3},
-    "d16": {"d_model": 16, "ff": 32}, "d64": {"d_model": 64, "ff": 128},
-    "sum-pool": {"sum_pool": True},
-}
+
+def shipped_architecture() -> Dict:
+    """The architecture flags of the shipped recipe (model/train-args.txt), the point every subset-protocol
+    model starts from; train.py's defaults fill what the file leaves out."""
+    with open(os.path.join(HERE, "train-args.txt")) as f:
+        args = f.read().split()
+    arch = {"d_model": 32, "ff": 64, "layers": 2, "sum_pool": False}
+    for i, a in enumerate(args):
+        key = a[2:].replace("-", "_")
+        if key == "sum_pool":
+            arch["sum_pool"] = True
+        elif key in arch:
+            arch[key] = int(args[i + 1])
+    return arch
+
+
+BASE = shipped_architecture()
+
+#: Model ablations around the shipped point (L 50 and BASE): one knob at a time.
+ABLATIONS: Dict[str, Dict] = {"L10": {"seq": 10}, "L20": {"seq": 20}, "L50": {}, "L100": {"seq": 100}}
+ABLATIONS.update({f"layers{n}": {"layers": n} for n in (1, 2, 3) if n != BASE["layers"]})
+ABLATIONS.update({"d16": {"d_model": 16, "ff": 32}, "d64": {"d_model": 64, "ff": 128}})
+ABLATIONS["mean-pool" if BASE["sum_pool"] else "sum-pool"] = {"sum_pool": not BASE["sum_pool"]}
+
+
+def arch_args(**overrides) -> List[str]:
+    """train.py flags for BASE with ``overrides`` (keys of BASE; others are ignored)."""
+    cfg = {**BASE, **{k: v for k, v in overrides.items() if k in BASE}}
+    out = ["--d-model", str(cfg["d_model"]), "--ff", str(cfg["ff"]), "--layers", str(cfg["layers"])]
+    return out + (["--sum-pool"] if cfg["sum_pool"] else [])
 
 
 def log(*a):
@@ -158,8 +183,9 @@ def step_data(root: str) -> None:
 
 
 
-def train_run(data: str, out: str, *extra: str, max_train: Optional[int] = SUBSET) -> str:
-    """Trains one subset-protocol model (skipped if ``out/model.pt`` exists); returns ``out``."""
+def train_run(data: str, out: str, *extra: str, max_train: Optional[int] = SUBSET, arch: Optional[Dict] = None) -> str:
+    """Trains one subset-protocol model of the shipped architecture with ``arch`` overrides (skipped if
+    ``out/model.pt`` exists); returns ``out``."""
     if os.path.exists(os.path.join(out, "model.pt")):
         return out
     os.makedirs(os.path.dirname(out), exist_ok=True)
@@ -167,7 +193,7 @@ def train_run(data: str, out: str, *extra: str, max_train: Optional[int] = SUBSE
            "--max-valid", str(VALID_SUBSET), "--threads", str(THREADS), "--no-progress", "--seed", "42"]
     if max_train:
         cmd += ["--max-train", str(max_train)]
-    cmd += list(extra)
+    cmd += arch_args(**(arch or {})) + list(extra)
     t = time.time()
     with open(out + ".log", "w") as f:
         r = subprocess.run(cmd, cwd=HERE, stdout=f, stderr=subprocess.STDOUT)
@@ -190,7 +216,7 @@ def _save_json(obj, path):
 
 
 def base_run(runs: str) -> str:
-    """The subset-protocol model of seed 42, default world, L 50, 2 layers, d 32: shared by all three steps."""
+    """The subset-protocol model of seed 42, default world, L 50, shipped architecture: shared by all steps."""
     return os.path.join(runs, "ablate", "L50")
 
 
@@ -234,30 +260,9 @@ def step_seeds(root: str, runs: str) -> Dict:
     return results
 
 
-def _repeat_share(truth_csv: str) -> float:
-    """Share of impressions whose item the user was shown before among their last 32 impressions (the
-    simulator's fatigue memory)."""
-    import collections
-    import csv
-    ring: Dict[int, collections.deque] = {}
-    repeats = total = 0
-    with open(truth_csv) as f:
-        r = csv.reader(f)
-        next(r)
-        for row in r:
-            if int(row[6]) < 0:
-                continue
-            u, it = int(row[1]), int(row[2])
-            q = ring.setdefault(u, collections.deque(maxlen=32))
-            repeats += it in q
-            total += 1
-            q.append(it)
-    return repeats / max(total, 1)
-
-
 def step_worlds(root: str, runs: str) -> Dict:
-    """Per world ablation (seed 42): oracle AUC, the multi-scenario Transformer's AUC (subset protocol) and
-    the share of repeated impressions, on the test split."""
+    """Per world ablation (seed 42): oracle AUC and the multi-scenario Transformer's AUC (subset protocol) on
+    the test split; in TRANSFER_WORLDS also the NEWS per-scenario Transformer's AUC (the transfer gain)."""
     from .data import load_split
     from .metrics import auc
     results = {}
@@ -265,6 +270,11 @@ def step_worlds(root: str, runs: str) -> Dict:
         data = world_data(root, name)
         run = base_run(runs) if name == "default" else os.path.join(runs, "worlds", name)
         train_run(data, run)
+        news_only = None
+        if name in TRANSFER_WORLDS:
+            news_only = (os.path.join(runs, "seeds", f"seed{SHIPPED_SEED}", "per_scenario", "s3") if name == "default"
+                         else os.path.join(runs, "worlds", f"{name}-per-scenario", "s3"))
+            train_run(data, news_only, "--scenario", "3")
         cache = os.path.join(run, "world.json")
         if os.path.exists(cache):
             results[name] = _load_json(cache)
@@ -279,8 +289,11 @@ def step_worlds(root: str, runs: str) -> Dict:
         for g, rows in (("ECOMMERCE", sc == 1), ("SOCIAL", sc == 2), ("NEWS", sc == 3), ("OVERALL", sc > 0)):
             row[g] = {"oracle": auc(y[rows], o[rows]), "transformer": auc(y[rows], p[rows]),
                       "ctr": float(y[rows].mean()), "examples": int(rows.sum())}
-        src = os.path.dirname(data) if name != "default" else root
-        row["repeat_share"] = _repeat_share(os.path.join(src, "truth.csv"))
+        if news_only:
+            m3, _ = load_checkpoint(news_only)
+            news = sc == 3
+            p3 = predict(m3, test)[:, 0]
+            row["NEWS"]["per_scenario"] = auc(y[news], p3[news])
         row["train_examples"] = _load_json(os.path.join(run, "training_curve.json"))["train_examples"]
         _save_json(row, cache)
         results[name] = row
@@ -315,14 +328,8 @@ def step_ablate(root: str, runs: str) -> Dict:
     results = {}
     for name, cfg in ABLATIONS.items():
         data = ablation_data(root, name)
-        extra = []
-        for k in ("d_model", "layers", "ff"):
-            if k in cfg:
-                extra += [f"--{k.replace('_', '-')}", str(cfg[k])]
-        if cfg.get("sum_pool"):
-            extra.append("--sum-pool")
         run = base_run(runs) if name == "L50" else os.path.join(runs, "ablate", name)
-        train_run(data, run, *extra)
+        train_run(data, run, arch=cfg)
         cache = os.path.join(run, "ablation.json")
         if os.path.exists(cache):
             results[name] = _load_json(cache)
@@ -398,30 +405,9 @@ def step_taobao_smoke(root: str, runs: str) -> Dict:
     return out
 
 
-def fatigue_counts(truth_csv: str) -> Dict:
-    """(slate, position) -> earlier impressions of the item among the user's last 32 impressions, replayed
-    from the truth CSV exactly as the simulator counts them."""
-    import collections
-    import csv
-    ring: Dict[int, collections.deque] = {}
-    out = {}
-    with open(truth_csv) as f:
-        r = csv.reader(f)
-        next(r)
-        for row in r:
-            pos = int(row[6])
-            if pos < 0:
-                continue
-            u, it = int(row[1]), int(row[2])
-            q = ring.setdefault(u, collections.deque(maxlen=32))
-            out[(int(row[9]), pos)] = sum(1 for x in q if x == it)
-            q.append(it)
-    return out
-
-
 def step_diagnostics(root: str, runs: str, main_run: str) -> Dict:
-    """Where the remaining gap lies (seed 42 test split): the oracle without the terms no fs-1 input carries
-    (slate position, fatigue), the shipped model against the oracle by history length, and a Transformer
+    """Where the remaining gap lies (seed 42 test split): the oracle without the term no fs-1 input carries
+    (slate position), the shipped model against the oracle by history length, and a Transformer
     trained on the oracle's probabilities instead of clicks (what the inputs support with noise-free labels)."""
     from .data import load_split
     from .metrics import auc
@@ -434,16 +420,11 @@ def step_diagnostics(root: str, runs: str, main_run: str) -> Dict:
     test = load_split(data, "test")
     y, sc, o = test.label, test.scenario, test.arrays["oracle"].astype(np.float64)
     pos = np.load(os.path.join(data, "test", "position.npy")).astype(np.float64)
-    slate = np.load(os.path.join(data, "test", "slate.npy"))
-    fat = fatigue_counts(os.path.join(root, "truth.csv"))
-    n = np.array([fat.get((int(a), int(b)), 0) for a, b in zip(slate, pos)], dtype=np.float64)
     logit = np.log(o / (1 - o))
     groups = (("ECOMMERCE", sc == 1), ("SOCIAL", sc == 2), ("NEWS", sc == 3), ("OVERALL", sc > 0))
-    pw, fw = 0.12, 0.6   # WorldConfig defaults: positionWeight, fatigueWeight
-    variants = {"oracle": logit, "oracle without position": logit + pw * pos,
-                "oracle without position and fatigue": logit + pw * pos + fw * n}
-    out = {"oracle_variants": {k: {g: auc(y[r], v[r]) for g, r in groups} for k, v in variants.items()},
-           "repeat_share_test": float(np.mean(n > 0))}
+    pw = 0.12   # WorldConfig default positionWeight
+    variants = {"oracle": logit, "oracle without position": logit + pw * pos}
+    out = {"oracle_variants": {k: {g: auc(y[r], v[r]) for g, r in groups} for k, v in variants.items()}}
     shipped = dict(np.load(os.path.join(main_run, "predictions_test.npz")))
     p = shipped["transformer"]
     lengths = test.lengths
@@ -465,6 +446,7 @@ def step_diagnostics(root: str, runs: str, main_run: str) -> Dict:
 
 def protocol() -> Dict:
     return {"events": EVENTS, "rate": RATE, "sessions": SESSIONS, "start": START, "seeds": list(SEEDS),
+            "architecture": BASE,
             "subset_train_rows": SUBSET, "valid_rows_for_training": VALID_SUBSET, "epochs": 1, "threads": THREADS}
 
 

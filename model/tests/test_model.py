@@ -74,18 +74,55 @@ class ForwardTest(unittest.TestCase):
     def test_encoder_runs_once_per_user(self):
         model = make_model()
         calls = []
-        original = model.encoder.forward
+        original = model._encoder_layer
 
-        def counting(src, *args, **kwargs):
-            calls.append(tuple(src.shape))
-            return original(src, *args, **kwargs)
+        def counting(layer, x, pad):
+            calls.append(tuple(x.shape))
+            return original(layer, x, pad)
 
-        model.encoder.forward = counting
+        model._encoder_layer = counting
         b, k = 3, 11
         x = example_inputs(model.spec, b, k)
         with torch.no_grad():
             model(**x)
-        self.assertEqual(calls, [(b, model.spec.sequence_length + 1, model.config["d_model"])])
+        self.assertEqual(calls, [(b, model.spec.sequence_length + 1, model.config["d_model"])] * model.config["layers"])
+
+    def test_encoder_layers_match_torch_transformer_encoder(self):
+        """The hand-written encoder layer (for its subnormal-free softmax) computes what
+        nn.TransformerEncoder computes with its -inf key padding mask, on unpadded positions."""
+        for layers in (1, 2):
+            model = make_model(layers=layers, dropout=0.0)
+            d = model.config["d_model"]
+            gen = torch.Generator().manual_seed(layers)
+            x = torch.randn(4, 9, d, generator=gen) * 3
+            pad = torch.zeros(4, 9, dtype=torch.bool)
+            pad[1, 3:] = True
+            pad[2, 1:] = True   # empty history: only the user token is unmasked
+            pad[3, 8:] = True
+            mine = x
+            for layer in model.encoder.layers:
+                mine = model._encoder_layer(layer, mine, pad)
+            for grad in (False, True):  # the fused inference path and the reference path of torch
+                with torch.set_grad_enabled(grad):
+                    ref = model.encoder(x, src_key_padding_mask=pad)
+                keep = ~pad
+                torch.testing.assert_close(mine[keep].detach(), ref[keep].detach(), atol=2e-5, rtol=0)
+
+    def test_masked_softmax_never_underflows_and_matches_softmax(self):
+        """Every weight is exactly representable as a normal float or is large; masked keys get no
+        weight within float32 resolution, unmasked ones what softmax with a -inf mask gives."""
+        from interest_model.model import MASK_FLOOR, masked_softmax
+        gen = torch.Generator().manual_seed(3)
+        logits = torch.randn(5, 7, 12, generator=gen) * 40   # spreads far beyond exp's range
+        pad = torch.zeros(5, 1, 12, dtype=torch.bool)
+        pad[:, :, 6:] = True
+        pad[2, :, 1:] = True
+        w = masked_softmax(logits, pad)
+        tiny = torch.finfo(torch.float32).tiny
+        self.assertTrue(bool((w.abs() >= tiny).all()), "a weight is zero or subnormal")
+        self.assertTrue(bool((w[pad.expand_as(w)] <= 13 * np.exp(MASK_FLOOR)).all()))
+        ref = torch.softmax(logits.masked_fill(pad, float("-inf")), dim=-1)
+        torch.testing.assert_close(w, ref, atol=1e-6, rtol=0)
 
     def test_scores_do_not_depend_on_other_candidates_or_users(self):
         model = make_model()

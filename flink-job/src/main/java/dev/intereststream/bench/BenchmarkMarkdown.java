@@ -35,6 +35,14 @@ final class BenchmarkMarkdown {
       md.append(String.format(Locale.ROOT, "| %d | %d | %d | %,.0f | %,.0f | %.2f |%n", p.threads(), p.batch(),
           p.candidates(), p.usersPerSecond(), p.candidatesPerSecond(), p.msPerCall()));
     }
+    CeilingBench.Point mixed = (CeilingBench.Point) r.get("ceilingMixedHistories");
+    CeilingBench.Point full = (CeilingBench.Point) r.get("ceilingFullHistories");
+    if (mixed != null && full != null) {
+      md.append(String.format(Locale.ROOT, "%nHistories of random length 0..L (the rest padding) against full ones, 1 thread, "
+          + "batch 32, K 100: %,.0f vs %,.0f users/s, cost ratio %.2f (a model whose masked attention produces subnormal "
+          + "floats costs more on short histories; the shipped one keeps its softmax inputs in range).%n",
+          mixed.usersPerSecond(), full.usersPerSecond(), full.usersPerSecond() / mixed.usersPerSecond()));
+    }
     CeilingBench.Point peer = (CeilingBench.Point) r.get("peerCeiling");
     if (peer != null) {
       md.append(String.format(Locale.ROOT, "%nPer-candidate (BST-style) peer, 2 threads, batch 32, K 100: %,.0f users/s, "
@@ -44,12 +52,13 @@ final class BenchmarkMarkdown {
     CatchUpBench.Result c = (CatchUpBench.Result) r.get("catchUp");
     CeilingBench.Point sameK = (CeilingBench.Point) r.get("ceilingAtCatchUpK");
     md.append(String.format(Locale.ROOT, "%n## Catch-up%n%nA backlog of %,d simulated events (written at %,.0f events/s), "
-            + "then consumed as fast as possible: **%,.0f events/s** and **%,.0f scored users/s** over %.1f s, %.2f "
+            + "then consumed as fast as possible: **%,.0f events/s** and **%,.0f scored users/s** over %.1f s (second "
+            + "half of the window, JIT compilation over: %,.0f scored users/s), %.2f "
             + "cores busy, heap up to %d MB, RSS up to %d MB. Standalone at the same K (%d) and threads (2), batch 32: "
             + "%,.0f users/s. Timed from the first to the last update the job wrote; events/s is the backlog times the "
             + "window's share of all updates (triggers are spread evenly over the backlog), because the Kafka source "
             + "commits input offsets up to 10 s after the last record.%n", c.backlog(), c.producerEventsPerSecond(), c.eventsPerSecond(), c.updatesPerSecond(),
-        c.seconds(), c.cores(), c.heapBytes() >> 20, c.rssBytes() >> 20, c.meanCandidates(), sameK.usersPerSecond()));
+        c.seconds(), c.secondHalfUpdatesPerSecond(), c.cores(), c.heapBytes() >> 20, c.rssBytes() >> 20, c.meanCandidates(), sameK.usersPerSecond()));
 
     md.append("\n## Live ladder\n\nLatency runs from the input record's Kafka timestamp (the event time: the "
         + "simulator sends each event at its event time) to the output record's Kafka timestamp; *visible* is when a "

@@ -80,6 +80,13 @@ public final class BenchmarkRun {
     }
     report.put("modelVersion", ceiling.get(0).model());
     report.put("ceiling", ceiling);
+    CeilingBench.Point full = CeilingBench.measure(settings.model(), true, 1, 32, 100, 3, false);
+    CeilingBench.Point mixed = CeilingBench.measure(settings.model(), true, 1, 32, 100, 3, true);
+    double historyCost = full.usersPerSecond() / mixed.usersPerSecond();
+    log.printf(Locale.ROOT, "  histories of random length 0..L vs full, threads 1 batch 32 K 100: %,.0f vs %,.0f users/s "
+        + "(cost ratio %.2f)%n", mixed.usersPerSecond(), full.usersPerSecond(), historyCost);
+    report.put("ceilingMixedHistories", mixed);
+    report.put("ceilingFullHistories", full);
     CeilingBench.Point peerCeiling = null;
     if (settings.peerModel() != null) {
       peerCeiling = CeilingBench.measure(settings.peerModel(), true, 2, 32, 100, 5);
@@ -99,9 +106,10 @@ public final class BenchmarkRun {
     try (BenchStack stack = new BenchStack()) {
       log.printf("== catch-up: %,d events written first, then consumed as fast as possible%n", settings.backlog());
       CatchUpBench.Result catchUp = CatchUpBench.run(stack, settings.backlog(), settings.users(), new Configuration());
-      log.printf(Locale.ROOT, "  %,.0f events/s, %,.0f scored users/s over %.1f s (%.2f cores, producer wrote %,.0f events/s)%n",
-          catchUp.eventsPerSecond(), catchUp.updatesPerSecond(), catchUp.seconds(), catchUp.cores(),
-          catchUp.producerEventsPerSecond());
+      log.printf(Locale.ROOT, "  %,.0f events/s, %,.0f scored users/s over %.1f s (second half %,.0f users/s; %.2f cores, "
+              + "producer wrote %,.0f events/s)%n",
+          catchUp.eventsPerSecond(), catchUp.updatesPerSecond(), catchUp.seconds(),
+          catchUp.secondHalfUpdatesPerSecond(), catchUp.cores(), catchUp.producerEventsPerSecond());
       report.put("catchUp", catchUp);
       CeilingBench.Point sameK = CeilingBench.measure(settings.model(), true, 2, 32, catchUp.meanCandidates(), 3);
       report.put("ceilingAtCatchUpK", sameK);

@@ -62,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warm-up-seconds", defaultValue = "4", description = "Traffic before each measurement (default: ${DEFAULT-VALUE}).")
   double warmUpSeconds;
 
-  @Option(names = "--backlog", defaultValue = "300000", description = "Events in the catch-up backlog (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--backlog", defaultValue = "1000000", description = "Events in the catch-up backlog (default: ${DEFAULT-VALUE}).")
   long backlog;
 
   @Option(names = "--users", defaultValue = "10000", description = "Simulated users (default: ${DEFAULT-VALUE}).")

@@ -6,8 +6,6 @@ import dev.intereststream.schemas.Scenario;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
@@ -23,9 +21,6 @@ import java.util.UUID;
  */
 public final class Simulator implements Iterator<SimEvent> {
 
-  private static final int FATIGUE_MEMORY = 32;
-  private static final int FATIGUE_USERS = 100_000;
-
   private final World world;
   private final SplittableRandom random;
   private final long startTimeMs;
@@ -33,13 +28,6 @@ public final class Simulator implements Iterator<SimEvent> {
   private final Session[] sessions;
   private long index;
   private long slates;
-  /** Recently shown items per user, for fatigue; bounded LRU so memory does not grow with users. */
-  private final Map<Integer, int[]> recentlyShown = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Integer, int[]> eldest) {
-      return size() > FATIGUE_USERS;
-    }
-  };
 
   /**
    * @param startTimeMs event time of the first event
@@ -110,17 +98,15 @@ public final class Simulator implements Iterator<SimEvent> {
       } while (contains(slate, j, item));
       slate[j] = item;
     }
-    int[] shown = recentlyShown.computeIfAbsent(s.profile.user(), u -> filledMinusOne());
     ArrayDeque<Pending> clicks = new ArrayDeque<>();
     for (int j = 0; j < size; j++) {
       int item = slate[j];
-      double p = world.clickProbability(s.profile, s.scenario, item, s.intent, j, count(shown, item));
+      double p = world.clickProbability(s.profile, s.scenario, item, s.intent, j);
       boolean clicked = random.nextDouble() < p;
       s.pending.add(new Pending(Action.IMPRESSION, item, -1, p, slateId, j, clicked));
       if (clicked) {
         addEngagement(s, item, clicks);
       }
-      remember(shown, item);
     }
     s.pending.addAll(clicks);
     if (random.nextDouble() < world.config.intentDrift()) {
@@ -200,28 +186,6 @@ public final class Simulator implements Iterator<SimEvent> {
       }
     }
     return false;
-  }
-
-  private static int[] filledMinusOne() {
-    int[] ring = new int[FATIGUE_MEMORY + 1]; // last slot: next write position
-    java.util.Arrays.fill(ring, 0, FATIGUE_MEMORY, -1);
-    return ring;
-  }
-
-  private static int count(int[] ring, int item) {
-    int n = 0;
-    for (int i = 0; i < FATIGUE_MEMORY; i++) {
-      if (ring[i] == item) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private static void remember(int[] ring, int item) {
-    int pos = ring[FATIGUE_MEMORY];
-    ring[pos] = item;
-    ring[FATIGUE_MEMORY] = (pos + 1) % FATIGUE_MEMORY;
   }
 
   private static final class Session {

@@ -48,14 +48,15 @@ class SimulatedExportTest {
 
   @Test
   void worldKnobsChangeTheWorldAndUnknownOnesAreRefused() {
-    WorldConfig noFatigue = WorldConfig.defaults().with(Map.of("fatigueWeight", "0", "newsShare", "0.3"));
-    assertThat(noFatigue.fatigueWeight()).isZero();
-    assertThat(noFatigue.newsShare()).isEqualTo(0.3);
-    World tired = new World(WorldConfig.defaults().withUsers(10));
-    World fresh = new World(noFatigue.withUsers(10));
-    World.UserProfile user = tired.profile(1);
-    assertThat(fresh.clickProbability(user, 0, 5, -1, 0, 3)).isGreaterThan(tired.clickProbability(user, 0, 5, -1, 0, 3));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> WorldConfig.defaults().with(Map.of("fatigue", "0")))
-        .hasMessageContaining("unknown world parameter(s) [fatigue]");
+    WorldConfig unbiased = WorldConfig.defaults().with(Map.of("positionWeight", "0", "newsShare", "0.3"));
+    assertThat(unbiased.positionWeight()).isZero();
+    assertThat(unbiased.newsShare()).isEqualTo(0.3);
+    World biased = new World(WorldConfig.defaults().withUsers(10));
+    World fair = new World(unbiased.withUsers(10));
+    World.UserProfile user = biased.profile(1);
+    assertThat(fair.clickProbability(user, 0, 5, -1, 3)).isGreaterThan(biased.clickProbability(user, 0, 5, -1, 3));
+    // a removed knob is refused by name, not silently ignored
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> WorldConfig.defaults().with(Map.of("fatigueWeight", "0")))
+        .hasMessageContaining("unknown world parameter(s) [fatigueWeight]");
   }
 }
