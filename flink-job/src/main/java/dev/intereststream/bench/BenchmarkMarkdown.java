@@ -53,12 +53,28 @@ final class BenchmarkMarkdown {
     CeilingBench.Point sameK = (CeilingBench.Point) r.get("ceilingAtCatchUpK");
     md.append(String.format(Locale.ROOT, "%n## Catch-up%n%nA backlog of %,d simulated events (written at %,.0f events/s), "
             + "then consumed as fast as possible: **%,.0f events/s** and **%,.0f scored users/s** over %.1f s (second "
-            + "half of the window, JIT compilation over: %,.0f scored users/s), %.2f "
+            + "half of the window: %,.0f scored users/s), %.2f "
             + "cores busy, heap up to %d MB, RSS up to %d MB. Standalone at the same K (%d) and threads (2), batch 32: "
             + "%,.0f users/s. Timed from the first to the last update the job wrote; events/s is the backlog times the "
             + "window's share of all updates (triggers are spread evenly over the backlog), because the Kafka source "
             + "commits input offsets up to 10 s after the last record.%n", c.backlog(), c.producerEventsPerSecond(), c.eventsPerSecond(), c.updatesPerSecond(),
         c.seconds(), c.secondHalfUpdatesPerSecond(), c.cores(), c.heapBytes() >> 20, c.rssBytes() >> 20, c.meanCandidates(), sameK.usersPerSecond()));
+
+    CatchUpBench.Result cold = (CatchUpBench.Result) r.get("catchUpColdJvm");
+    if (cold != null) {
+      md.append(String.format(Locale.ROOT, "%nThe run above follows a catch-up of %,d events in the same JVM, which warms "
+          + "the JIT compiler; that first, cold one scored %,.0f users/s (a task manager restarted after an outage "
+          + "starts cold).%n", cold.backlog(), cold.updatesPerSecond()));
+    }
+    if (c.threadCpuShares() != null && !c.threadCpuShares().isEmpty()) {
+      md.append("\nWhere the catch-up's CPU went, by thread (share of the process's CPU in the window; thread names "
+          + "as the kernel keeps them, 15 characters): ");
+      md.append(c.threadCpuShares().entrySet().stream().limit(10)
+          .map(e -> String.format(Locale.ROOT, "`%s` %.1f %%", e.getKey(), 100 * e.getValue()))
+          .collect(java.util.stream.Collectors.joining(", ")));
+      md.append(String.format(Locale.ROOT, ". At the standalone cost per user, ONNX Runtime itself accounts for about "
+          + "%.2f of the %.2f busy cores.%n", 2 * c.updatesPerSecond() / sameK.usersPerSecond(), c.cores()));
+    }
 
     md.append("\n## Live ladder\n\nLatency runs from the input record's Kafka timestamp (the event time: the "
         + "simulator sends each event at its event time) to the output record's Kafka timestamp; *visible* is when a "
@@ -66,9 +82,9 @@ final class BenchmarkMarkdown {
         + "when the simulator delivered it, the job's input lag did not grow by a second of input, and the median "
         + "latency of the window's second half was less than " + LadderBench.MAX_MEDIAN_CLIMB_MS + " ms above its first "
         + "half's (a queue that grows by a few percent of the input shows there first).\n\n");
-    md.append("| setup | offered/s | produced/s | consumed/s | updates/s | lag start → end | sustained | p50 | p95 | "
+    md.append("| setup | offered/s | produced/s | consumed/s | updates/s | K | lag start → end | sustained | p50 | p95 | "
         + "p99 | visible p50 | visible p99 | cores | heap MB | RSS MB |\n");
-    md.append("|---|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     Map<String, List<LadderBench.Point>> ladders = (Map<String, List<LadderBench.Point>>) r.get("ladder");
     for (List<LadderBench.Point> points : ladders.values()) {
       for (LadderBench.Point p : points) {
@@ -110,8 +126,9 @@ final class BenchmarkMarkdown {
   }
 
   private static String row(LadderBench.Point p) {
-    return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %,.0f | %,d → %,d | %s | %d | %d | %d | %d | %d | "
+    return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %,.0f | %.0f | %,d → %,d | %s | %d | %d | %d | %d | %d | "
             + "%.2f | %d | %d |%n", p.setup(), p.offered(), p.produced(), p.consumed(), p.updatesPerSecond(),
+        p.meanCandidates(),
         p.lagStart(), p.lagEnd(), p.sustained() ? "yes" : "no", p.p50Ms(), p.p95Ms(), p.p99Ms(), p.visibleP50Ms(),
         p.visibleP99Ms(), p.cores(), p.heapBytes() >> 20, p.rssBytes() >> 20);
   }

@@ -105,21 +105,38 @@ public final class BenchmarkRun {
     Map<String, List<LadderBench.Point>> ladders = new LinkedHashMap<>();
     try (BenchStack stack = new BenchStack()) {
       log.printf("== catch-up: %,d events written first, then consumed as fast as possible%n", settings.backlog());
+      // A first, smaller catch-up warms the JVM: in a cold one the JIT compiler took a quarter of the CPU
+      // for the whole measured window. Reported too: a restarted task manager after an outage starts cold.
+      long warmUpBacklog = Math.max(1, settings.backlog() / 5);
+      CatchUpBench.Result cold = CatchUpBench.run(stack, warmUpBacklog, settings.users(), new Configuration());
+      log.printf(Locale.ROOT, "  cold JVM, %,d events: %,.0f scored users/s over %.1f s%n", warmUpBacklog,
+          cold.updatesPerSecond(), cold.seconds());
+      report.put("catchUpColdJvm", cold);
       CatchUpBench.Result catchUp = CatchUpBench.run(stack, settings.backlog(), settings.users(), new Configuration());
       log.printf(Locale.ROOT, "  %,.0f events/s, %,.0f scored users/s over %.1f s (second half %,.0f users/s; %.2f cores, "
               + "producer wrote %,.0f events/s)%n",
           catchUp.eventsPerSecond(), catchUp.updatesPerSecond(), catchUp.seconds(),
           catchUp.secondHalfUpdatesPerSecond(), catchUp.cores(), catchUp.producerEventsPerSecond());
       report.put("catchUp", catchUp);
+      log.println("  CPU by thread: " + catchUp.threadCpuShares().entrySet().stream().limit(8)
+          .map(e -> String.format(Locale.ROOT, "%s %.1f%%", e.getKey(), 100 * e.getValue()))
+          .collect(java.util.stream.Collectors.joining(", ")));
+      // The catch-up's job winds down for a few seconds after it is stopped (one run measured 5,301 users/s
+      // here against ~8,200 interpolated from the table above): wait, then keep the better of two.
+      Thread.sleep(5_000);
       CeilingBench.Point sameK = CeilingBench.measure(settings.model(), true, 2, 32, catchUp.meanCandidates(), 3);
+      CeilingBench.Point again = CeilingBench.measure(settings.model(), true, 2, 32, catchUp.meanCandidates(), 3);
+      if (again.usersPerSecond() > sameK.usersPerSecond()) {
+        sameK = again;
+      }
       report.put("ceilingAtCatchUpK", sameK);
       log.printf(Locale.ROOT, "  standalone at the same K (%d) and threads (2), batch 32: %,.0f users/s%n",
           catchUp.meanCandidates(), sameK.usersPerSecond());
 
       Consumer<LadderBench.Point> print = p -> log.printf(Locale.ROOT,
-          "  %-15s offered %,7.0f produced %,7.0f consumed %,7.0f updates/s %,6.0f lag %,6d -> %,6d %s | "
+          "  %-15s offered %,7.0f produced %,7.0f consumed %,7.0f updates/s %,6.0f K %3.0f lag %,6d -> %,6d %s | "
               + "p50/p95/p99 %d/%d/%d ms, visible p99 %d ms | %.2f cores, heap %d MB, RSS %d MB%n",
-          p.setup(), p.offered(), p.produced(), p.consumed(), p.updatesPerSecond(), p.lagStart(), p.lagEnd(),
+          p.setup(), p.offered(), p.produced(), p.consumed(), p.updatesPerSecond(), p.meanCandidates(), p.lagStart(), p.lagEnd(),
           p.sustained() ? "sustained" : "SATURATED", p.p50Ms(), p.p95Ms(), p.p99Ms(), p.visibleP99Ms(), p.cores(),
           p.heapBytes() >> 20, p.rssBytes() >> 20);
 

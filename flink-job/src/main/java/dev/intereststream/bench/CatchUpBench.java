@@ -25,7 +25,7 @@ final class CatchUpBench {
   /** What a catch-up measured. */
   record Result(long backlog, double producerEventsPerSecond, double seconds, double eventsPerSecond,
       double updatesPerSecond, double secondHalfUpdatesPerSecond, int meanCandidates, double cores, long heapBytes,
-      long rssBytes) {}
+      long rssBytes, Map<String, Double> threadCpuShares) {}
 
   private CatchUpBench() {}
 
@@ -54,6 +54,9 @@ final class CatchUpBench {
       // (time, output records) samples, for the rate of the window's second half: the JVM is cold when the
       // catch-up starts (JIT compilation takes a tenth of the CPU for the first half minute), as after a restart
       List<long[]> samples = new ArrayList<>();
+      Map<String, Long> threadsAtStart = Map.of();
+      Map<String, Long> threadsAtEnd = Map.of();
+      long threadsSampled = 0;
       while (System.nanoTime() < deadline) {
         Thread.sleep(100);
         long now = System.nanoTime();
@@ -64,11 +67,16 @@ final class CatchUpBench {
           t1 = now;
           u1 = out;
           cpu1 = ProcessStats.cpuNanos();
+          threadsAtStart = ProcessStats.threadCpuTicks();
         } else if (out > u2 && t1 != 0) {
           t2 = now;
           u2 = out;
           cpu2 = ProcessStats.cpuNanos();
           samples.add(new long[] {now, out});
+          if (now - threadsSampled > 1_000_000_000L) { // about 200 files: once a second is plenty
+            threadsAtEnd = ProcessStats.threadCpuTicks();
+            threadsSampled = now;
+          }
         } else if (t2 != 0 && now - t2 > QUIET_NANOS && stack.lag(options) == 0) {
           break; // nothing new for a while and every input record is consumed
         }
@@ -85,7 +93,8 @@ final class CatchUpBench {
       long[] mid = samples.stream().filter(x -> x[0] >= half).findFirst().orElse(new long[] {t1, u1});
       double secondHalf = t2 > mid[0] ? (u2 - mid[1]) / ((t2 - mid[0]) / 1e9) : updatesPerSecond;
       return new Result(events, produced, seconds, eventsPerSecond, updatesPerSecond, secondHalf,
-          meanCandidates(stack, options), ProcessStats.cores(cpu1, cpu2, t2 - t1), heap, rss);
+          meanCandidates(stack, options), ProcessStats.cores(cpu1, cpu2, t2 - t1), heap, rss,
+          ProcessStats.threadCpuShares(threadsAtStart, threadsAtEnd));
     } finally {
       BenchStack.stop(job);
     }

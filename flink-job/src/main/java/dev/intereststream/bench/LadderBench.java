@@ -19,7 +19,7 @@ final class LadderBench {
   /** One measured point of the ladder. */
   record Point(String setup, double offered, double produced, double consumed, double updatesPerSecond,
       long lagStart, long lagEnd, boolean sustained, long p50Ms, long p95Ms, long p99Ms, long visibleP50Ms,
-      long visibleP99Ms, double cores, long heapBytes, long rssBytes) {}
+      long visibleP99Ms, double cores, long heapBytes, long rssBytes, double meanCandidates) {}
 
   private LadderBench() {}
 
@@ -47,6 +47,7 @@ final class LadderBench {
       monitor.interval();
       long events0 = traffic.validEvents();
       long updates0 = monitor.updates();
+      long candidates0 = monitor.candidates();
       long lag0 = stack.lag(options);
       long committed0 = events0 - lag0;
       long cpu0 = ProcessStats.cpuNanos();
@@ -69,6 +70,7 @@ final class LadderBench {
       long lag1 = stack.lag(options);
       long committed1 = events1 - lag1;
       long updates1 = monitor.updates();
+      long candidates1 = monitor.candidates();
       long cpu1 = ProcessStats.cpuNanos();
       OutputMonitor.Interval secondHalf = monitor.interval();
       OutputMonitor.Interval latency = firstHalf.plus(secondHalf);
@@ -83,7 +85,8 @@ final class LadderBench {
       boolean sustained = produced >= 0.95 * rate && lag1 - lag0 < rate && climb < MAX_MEDIAN_CLIMB_MS;
       return new Point(setup, rate, produced, consumed, (updates1 - updates0) / seconds, lag0, lag1, sustained,
           p(latency.record(), 50), p(latency.record(), 95), p(latency.record(), 99), p(latency.visible(), 50),
-          p(latency.visible(), 99), ProcessStats.cores(cpu0, cpu1, t1 - t0), heap, rss);
+          p(latency.visible(), 99), ProcessStats.cores(cpu0, cpu1, t1 - t0), heap, rss,
+          updates1 > updates0 ? (candidates1 - candidates0) / (double) (updates1 - updates0) : 0);
     }
   }
 

@@ -20,8 +20,12 @@ final class LiveRun implements AutoCloseable {
   private final Thread monitorThread;
   private final AtomicBoolean go = new AtomicBoolean(true);
 
-  /** Starts the job of {@code options}, waits for the mini cluster to deploy it, then starts the traffic. */
+  /**
+   * Writes {@link Traffic#seed recent history} to the input, starts the job of {@code options}, waits for
+   * the mini cluster to deploy it, then starts the traffic.
+   */
   LiveRun(BenchStack stack, Configuration options, double rate, int users) throws Exception {
+    Traffic.seed(stack, options, users);
     job = stack.startJob(options);
     monitor = new OutputMonitor(stack.client(), Topics.INTEREST_SCORES.name(options),
         Topics.DEAD_LETTERS.name(options));
@@ -30,10 +34,29 @@ final class LiveRun implements AutoCloseable {
     monitorThread.start();
     try {
       Thread.sleep(4_000); // the mini cluster deploys the job
+      awaitSeedScored(stack, options);
       traffic = Traffic.live(stack, options, rate, users, go::get);
     } catch (Exception e) {
       close();
       throw e;
+    }
+  }
+
+  /**
+   * Waits until the seed is consumed and its updates are written (no new update for a second), at most
+   * 90 s: the per-candidate peer needs tens of seconds for the seed's re-scores, and live traffic on top
+   * of them would measure that queue.
+   */
+  private void awaitSeedScored(BenchStack stack, Configuration options) throws Exception {
+    long deadline = System.nanoTime() + 90_000_000_000L;
+    long last = -1;
+    while (System.nanoTime() < deadline) {
+      long now = monitor.updates();
+      if (now == last && now > 0 && stack.lag(options) == 0) {
+        return;
+      }
+      last = now;
+      Thread.sleep(1_000);
     }
   }
 

@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "Offered rates of the live ladder, events/s (default: ${DEFAULT-VALUE}).")
   double[] rates;
 
-  @Option(names = "--peer-rates", split = ",", defaultValue = "200,500,1000,2000,5000",
+  @Option(names = "--peer-rates", split = ",", defaultValue = "200,500,1000,2000",
       description = "Offered rates for the per-candidate peer (default: ${DEFAULT-VALUE}).")
   double[] peerRates;
 
@@ -62,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warm-up-seconds", defaultValue = "4", description = "Traffic before each measurement (default: ${DEFAULT-VALUE}).")
   double warmUpSeconds;
 
-  @Option(names = "--backlog", defaultValue = "1000000", description = "Events in the catch-up backlog (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--backlog", defaultValue = "800000", description = "Events in the catch-up backlog (default: ${DEFAULT-VALUE}).")
   long backlog;
 
   @Option(names = "--users", defaultValue = "10000", description = "Simulated users (default: ${DEFAULT-VALUE}).")

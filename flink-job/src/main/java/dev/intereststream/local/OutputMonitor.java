@@ -33,6 +33,7 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
   private volatile boolean running = true;
 
   private final AtomicLong updates = new AtomicLong();
+  private final AtomicLong candidates = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong undecodable = new AtomicLong();
   private final Recorder pipelineLatency = new Recorder(MAX_LATENCY_MS, 3);
@@ -74,6 +75,7 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
             record(pipelineLatency, u.getScoredAt().toEpochMilli() - trigger);
             record(visibleLatency, now - trigger);
             record(recordLatency, r.timestamp() - trigger);
+            candidates.addAndGet(u.getCandidatesConsidered());
             updates.incrementAndGet();
             synchronized (latest) {
               updatesPerUser.merge(u.getUserId(), 1, Integer::sum);
@@ -93,6 +95,11 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
 
   public long updates() {
     return updates.get();
+  }
+
+  /** Candidates scored over all updates so far (sum of {@code candidates_considered}). */
+  public long candidates() {
+    return candidates.get();
   }
 
   public long deadLetters() {

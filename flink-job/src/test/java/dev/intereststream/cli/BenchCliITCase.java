@@ -38,13 +38,19 @@ class BenchCliITCase {
         assertThat(p.get("usersPerSecond").asDouble()).isPositive();
       }
       assertThat(report.get("peerCeiling").get("usersPerSecond").asDouble()).isPositive();
+      assertThat(report.get("ceilingMixedHistories").get("usersPerSecond").asDouble()).isPositive();
       assertThat(report.get("catchUp").get("updatesPerSecond").asDouble()).isPositive();
+      assertThat(report.get("catchUp").get("secondHalfUpdatesPerSecond").asDouble()).isPositive();
+      assertThat(report.get("catchUp").get("threadCpuShares").size()).isPositive();
       List<String> setups = new ArrayList<>();
       report.get("ladder").fieldNames().forEachRemaining(setups::add);
       assertThat(setups).containsExactly("at-least-once", "exactly-once", "per-record", "per-candidate");
       JsonNode alo = report.get("ladder").get("at-least-once").get(0);
       assertThat(alo.get("updatesPerSecond").asDouble()).isPositive();
       assertThat(alo.get("p99Ms").asLong()).isPositive();
+      // live rungs score against trending lists from their first request on (seeded history), not the
+      // one or two candidates a job has before its first list closes
+      assertThat(alo.get("meanCandidates").asDouble()).isGreaterThan(10);
       assertThat(report.get("state").get("meanFullBytes").asDouble()).isBetween(100.0, 2_000.0);
       assertThat(report.get("targets")).hasSize(6);
       for (JsonNode t : report.get("targets")) {
