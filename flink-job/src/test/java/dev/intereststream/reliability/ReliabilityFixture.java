@@ -152,9 +152,16 @@ final class ReliabilityFixture {
 
   /** Writes events over about {@code seconds}, as live traffic would arrive. */
   static void produceLive(EmbeddedKafka kafka, String topic, List<ClickEvent> events, double seconds) {
+    produceLive(kafka, topic, events, seconds, new Properties());
+  }
+
+  /** As {@link #produceLive(EmbeddedKafka, String, List, double)} with extra producer settings. */
+  static void produceLive(EmbeddedKafka kafka, String topic, List<ClickEvent> events, double seconds,
+      Properties producerSettings) {
     long start = System.nanoTime();
-    try (KafkaTestSupport.TestProducer producer = KafkaTestSupport.producer(kafka.bootstrapServers(),
-        kafka.clientProperties())) {
+    Properties props = kafka.clientProperties();
+    props.putAll(producerSettings);
+    try (KafkaTestSupport.TestProducer producer = KafkaTestSupport.producer(kafka.bootstrapServers(), props)) {
       for (int i = 0; i < events.size(); i++) {
         long due = start + (long) (seconds * 1e9 * i / events.size());
         long wait = due - System.nanoTime();

@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * State compatibility across releases: a savepoint taken by release 0.1 (feature spec fs-1) is
- * committed under {@code src/test/resources/savepoints/release-0.1}; this release must restore it and
+ * committed under {@code src/test/resources/savepoints/release-0.1}, with the 12,000 input events it was
+ * taken from ({@code release-0.1-input.avro}: the simulator of that release; pinned because the simulator
+ * changes and a different stream would not continue the saved state); this release must restore it and
  * continue exactly as an uninterrupted run of the same input would. The generator below wrote it; run it
  * again only when cutting a release ({@code -Dinterest-stream.write-savepoint=<dir>}), and keep the old
  * ones: each is a promise to users upgrading from that release.
@@ -48,8 +50,6 @@ class SavepointCompatibilityITCase {
       new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
   static final Path COMMITTED = Path.of("src", "test", "resources", "savepoints", "release-0.1");
-  /** 2026-06-01T00:00:00Z: fixed, so the committed savepoint's event times stay valid. */
-  static final long START = 1_780_272_000_000L;
   static final String INPUT = "compat-click-events";
 
   private EmbeddedKafka kafka;
@@ -64,8 +64,17 @@ class SavepointCompatibilityITCase {
     kafka.close();
   }
 
-  static List<ClickEvent> events() {
-    return ReliabilityFixture.events(12_000, 81, START);
+  static final Path INPUT_EVENTS = COMMITTED.resolveSibling("release-0.1-input.avro");
+
+  /** The release's input: the first 6,000 events went into the savepoint, the rest come after it. */
+  static List<ClickEvent> events() throws java.io.IOException {
+    List<ClickEvent> out = new java.util.ArrayList<>();
+    try (var reader = new org.apache.avro.file.DataFileReader<>(INPUT_EVENTS.toFile(),
+        new org.apache.avro.specific.SpecificDatumReader<>(ClickEvent.class))) {
+      reader.forEach(out::add);
+    }
+    assertThat(out).as(INPUT_EVENTS.toString()).hasSize(12_000);
+    return out;
   }
 
   /** Savepoint runs use at-least-once sinks: no Kafka transaction ids in state that a new broker lacks. */
