@@ -264,7 +264,7 @@ def step_worlds(root: str, runs: str) -> Dict:
     """Per world ablation (seed 42): oracle AUC and the multi-scenario Transformer's AUC (subset protocol) on
     the test split; in TRANSFER_WORLDS also the NEWS per-scenario Transformer's AUC (the transfer gain)."""
     from .data import load_split
-    from .metrics import auc
+    from .metrics import auc, scenario_groups
     results = {}
     for name in WORLDS:
         data = world_data(root, name)
@@ -286,7 +286,7 @@ def step_worlds(root: str, runs: str) -> Dict:
         p = predict(model, test)[:, 0]
         y, o, sc = test.label, test.arrays["oracle"], test.scenario
         row = {"world": WORLDS[name], "effect": WORLD_EFFECTS.get(name, "none (defaults)")}
-        for g, rows in (("ECOMMERCE", sc == 1), ("SOCIAL", sc == 2), ("NEWS", sc == 3), ("OVERALL", sc > 0)):
+        for g, rows in scenario_groups(sc):
             row[g] = {"oracle": auc(y[rows], o[rows]), "transformer": auc(y[rows], p[rows]),
                       "ctr": float(y[rows].mean()), "examples": int(rows.sum())}
         if news_only:
@@ -322,7 +322,7 @@ def step_ablate(root: str, runs: str) -> Dict:
     made here, never on test) and Java ONNX Runtime latency at batch 32, K = 100."""
     from .data import load_split
     from .export import export_onnx
-    from .metrics import auc
+    from .metrics import auc, scenario_groups
     from .model import count_parameters, load_checkpoint
     from .train import predict
     results = {}
@@ -340,8 +340,7 @@ def step_ablate(root: str, runs: str) -> Dict:
         y, sc = valid.label, valid.scenario
         row = {"config": {"sequence_length": model.spec.sequence_length, **model.config},
                "parameters": count_parameters(model), "train_seconds": ckpt["train_seconds"],
-               "valid_auc": {g: auc(y[r], p[r]) for g, r in (("ECOMMERCE", sc == 1), ("SOCIAL", sc == 2),
-                                                              ("NEWS", sc == 3), ("OVERALL", sc > 0))}}
+               "valid_auc": {g: auc(y[r], p[r]) for g, r in scenario_groups(sc)}}
         onnx_path = os.path.join(run, "model.onnx")
         export_onnx(model, onnx_path)
         row["onnx_bytes"] = os.path.getsize(onnx_path)
@@ -410,7 +409,7 @@ def step_diagnostics(root: str, runs: str, main_run: str) -> Dict:
     (slate position), the shipped model against the oracle by history length, and a Transformer
     trained on the oracle's probabilities instead of clicks (what the inputs support with noise-free labels)."""
     from .data import load_split
-    from .metrics import auc
+    from .metrics import auc, scenario_groups
     from .model import load_checkpoint
     from .train import predict
     cache = os.path.join(runs, "diagnostics.json")
@@ -421,7 +420,7 @@ def step_diagnostics(root: str, runs: str, main_run: str) -> Dict:
     y, sc, o = test.label, test.scenario, test.arrays["oracle"].astype(np.float64)
     pos = np.load(os.path.join(data, "test", "position.npy")).astype(np.float64)
     logit = np.log(o / (1 - o))
-    groups = (("ECOMMERCE", sc == 1), ("SOCIAL", sc == 2), ("NEWS", sc == 3), ("OVERALL", sc > 0))
+    groups = scenario_groups(sc)
     pw = 0.12   # WorldConfig default positionWeight
     variants = {"oracle": logit, "oracle without position": logit + pw * pos}
     out = {"oracle_variants": {k: {g: auc(y[r], v[r]) for g, r in groups} for k, v in variants.items()}}

@@ -171,3 +171,9 @@ def hr_ndcg_at_k(lists, labels, scores, k: int = 10, min_size: int = 20, seed: i
     idcg = disc[ideal_n]
     return {"hr": float(hits[keep].mean()), "ndcg": float((dcg[keep] / idcg[keep]).mean()),
             "lists": int(keep.sum()), "mean_size": float(sizes[keep].mean())}
+
+
+def scenario_groups(scenario: np.ndarray):
+    """(name, row mask) per request scenario of fs-1 (ids 1..3) and OVERALL: the groups every table reports."""
+    return (("ECOMMERCE", scenario == 1), ("SOCIAL", scenario == 2), ("NEWS", scenario == 3),
+            ("OVERALL", scenario > 0))

@@ -19,7 +19,7 @@ from typing import Dict, List, Optional
 import numpy as np
 
 from .evaluate import LABELS
-from .metrics import reliability, roc_curve
+from .metrics import reliability, roc_curve, scenario_groups
 
 GROUPS = ("ECOMMERCE", "SOCIAL", "NEWS", "OVERALL")
 TABLE_MODELS = ("popularity", "heuristic", "lr", "mlp", "per_scenario", "transformer", "oracle")
@@ -202,8 +202,7 @@ def plot_roc(pred: Dict[str, np.ndarray], metrics: Dict, path: str) -> None:
     plt = _plt()
     fig, axes = plt.subplots(1, 4, figsize=(16, 4.2))
     sc = pred["scenario"]
-    for ax, (g, rows) in zip(axes, (("ECOMMERCE", sc == 1), ("SOCIAL", sc == 2), ("NEWS", sc == 3),
-                                    ("OVERALL", sc > 0))):
+    for ax, (g, rows) in zip(axes, scenario_groups(sc)):
         for k in PLOT_MODELS:
             if k not in pred or k not in metrics[g]:
                 continue
@@ -224,8 +223,7 @@ def plot_calibration(pred: Dict[str, np.ndarray], metrics: Dict, path: str) -> N
     plt = _plt()
     fig, axes = plt.subplots(1, 4, figsize=(16, 4.2))
     sc = pred["scenario"]
-    for ax, (g, rows) in zip(axes, (("ECOMMERCE", sc == 1), ("SOCIAL", sc == 2), ("NEWS", sc == 3),
-                                    ("OVERALL", sc > 0))):
+    for ax, (g, rows) in zip(axes, scenario_groups(sc)):
         top = 0.0
         for k in ("oracle", "transformer", "per_scenario", "mlp", "lr"):
             if k not in pred or k not in metrics[g]:

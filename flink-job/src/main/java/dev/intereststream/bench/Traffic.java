@@ -24,15 +24,24 @@ final class Traffic {
    * fast as the producer goes; returns events per second written.
    */
   static double backlog(BenchStack stack, Configuration options, long events, int users) throws Exception {
-    double rate = 2_000; // event-time spacing of the simulated stream, as in the demo
-    long start = System.currentTimeMillis() - (long) (events / rate * 1000) - 60_000;
-    Simulator sim = new Simulator(new World(world(users)), start, rate);
     long t0 = System.nanoTime();
+    history(stack, options, events, users, 60_000);
+    return events / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * Writes {@code events} events at 2,000 events/s of event time (as in the demo) whose event times end
+   * {@code endBeforeNowMs} before now, as fast as the producer goes.
+   */
+  private static void history(BenchStack stack, Configuration options, long events, int users, long endBeforeNowMs)
+      throws Exception {
+    double rate = 2_000;
+    long start = System.currentTimeMillis() - (long) (events / rate * 1000) - endBeforeNowMs;
+    Simulator sim = new Simulator(new World(world(users)), start, rate);
     try (KafkaEventWriter writer = new KafkaEventWriter(stack.kafka.bootstrapServers(), new Properties(),
         Topics.CLICK_EVENTS.name(options))) {
       new SimulationRun(sim, writer, null, false, 0, 0, 1).run(events, () -> true);
     }
-    return events / ((System.nanoTime() - t0) / 1e9);
   }
 
   /**
@@ -44,14 +53,7 @@ final class Traffic {
    * request on, as in a job that has been running.
    */
   static void seed(BenchStack stack, Configuration options, int users) throws Exception {
-    double rate = 2_000;
-    long events = 30_000;
-    Simulator sim = new Simulator(new World(world(users)),
-        System.currentTimeMillis() - (long) (events / rate * 1000) - 1_000, rate);
-    try (KafkaEventWriter writer = new KafkaEventWriter(stack.kafka.bootstrapServers(), new Properties(),
-        Topics.CLICK_EVENTS.name(options))) {
-      new SimulationRun(sim, writer, null, false, 0, 0, 1).run(events, () -> true);
-    }
+    history(stack, options, 30_000, users, 1_000);
   }
 
   /** Writes live traffic at {@code rate} events per second (event time = send time) while {@code go} holds. */

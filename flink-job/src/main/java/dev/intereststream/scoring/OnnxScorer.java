@@ -60,7 +60,7 @@ public final class OnnxScorer implements Scorer {
   public float[][] score(List<ScoringRequest> batch) {
     float[][] out = new float[batch.size()][];
     if (batch.size() <= 1) {
-      run(batch, out, null);
+      run(batch, out, null, 0);
       return out;
     }
     if (order.length < batch.size()) {
@@ -81,7 +81,7 @@ public final class OnnxScorer implements Scorer {
       for (int i = from; i < to; i++) {
         group.add(batch.get(order[i]));
       }
-      run(group, out, java.util.Arrays.copyOfRange(order, from, to));
+      run(group, out, order, from);
       from = to;
     }
     return out;
@@ -113,8 +113,11 @@ public final class OnnxScorer implements Scorer {
     return ends.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** One ONNX Runtime call for {@code batch}; scores go to {@code out[index[r]]} (or {@code out[r]}). */
-  private void run(List<ScoringRequest> batch, float[][] out, Integer[] index) {
+  /**
+   * One ONNX Runtime call for {@code batch}; the scores of its request r go to
+   * {@code out[index[from + r]]}, or {@code out[r]} without an index.
+   */
+  private void run(List<ScoringRequest> batch, float[][] out, Integer[] index, int from) {
     int k = 1;
     for (ScoringRequest r : batch) {
       k = Math.max(k, r.candidateCount());
@@ -137,7 +140,7 @@ public final class OnnxScorer implements Scorer {
         for (int r = 0; r < batch.size(); r++) {
           float[] s = new float[batch.get(r).candidateCount()];
           scores.get(r * k, s, 0, s.length);
-          out[index == null ? r : index[r]] = s;
+          out[index == null ? r : index[from + r]] = s;
         }
       }
     } catch (OrtException e) {
