@@ -62,6 +62,9 @@ WORLD_EFFECTS = {
 #: shared model gains on the sparse scenario, so their ablations are judged by that gain (multi minus
 #: per-scenario NEWS AUC), not by the multi-scenario model's AUC alone.
 TRANSFER_WORLDS = ("default", "dense-news", "no-transfer")
+#: Training seeds per world: one training run per world could not tell a small effect from training noise
+#: (two runs of the same protocol disagreed on three knobs), so each world's model AUC is a mean over these.
+WORLD_TRAIN_SEEDS = (42, 43, 44)
 
 
 def shipped_architecture() -> Dict:
@@ -183,14 +186,15 @@ def step_data(root: str) -> None:
 
 
 
-def train_run(data: str, out: str, *extra: str, max_train: Optional[int] = SUBSET, arch: Optional[Dict] = None) -> str:
-    """Trains one subset-protocol model of the shipped architecture with ``arch`` overrides (skipped if
-    ``out/model.pt`` exists); returns ``out``."""
+def train_run(data: str, out: str, *extra: str, max_train: Optional[int] = SUBSET, arch: Optional[Dict] = None,
+              seed: int = SHIPPED_SEED) -> str:
+    """Trains one subset-protocol model of the shipped architecture with ``arch`` overrides and training seed
+    ``seed`` (initialisation, subset and batch order; skipped if ``out/model.pt`` exists); returns ``out``."""
     if os.path.exists(os.path.join(out, "model.pt")):
         return out
     os.makedirs(os.path.dirname(out), exist_ok=True)
     cmd = [sys.executable, "-m", "interest_model.train", "--data", data, "--out", out, "--epochs", "1",
-           "--max-valid", str(VALID_SUBSET), "--threads", str(THREADS), "--no-progress", "--seed", "42"]
+           "--max-valid", str(VALID_SUBSET), "--threads", str(THREADS), "--no-progress", "--seed", str(seed)]
     if max_train:
         cmd += ["--max-train", str(max_train)]
     cmd += arch_args(**(arch or {})) + list(extra)
@@ -261,43 +265,53 @@ def step_seeds(root: str, runs: str) -> Dict:
 
 
 def step_worlds(root: str, runs: str) -> Dict:
-    """Per world ablation (seed 42): oracle AUC and the multi-scenario Transformer's AUC (subset protocol) on
-    the test split; in TRANSFER_WORLDS also the NEWS per-scenario Transformer's AUC (the transfer gain)."""
+    """Per world ablation (seed 42 data): oracle AUC and the multi-scenario Transformer's AUC (subset protocol)
+    on the test split, the Transformer's as a mean over ``WORLD_TRAIN_SEEDS`` training runs (each run's AUC is
+    kept too); in TRANSFER_WORLDS also the NEWS per-scenario Transformer's AUC (the transfer gain)."""
     from .data import load_split
     from .metrics import auc, scenario_groups
+    from .model import load_checkpoint
+    from .train import predict
     results = {}
     for name in WORLDS:
         data = world_data(root, name)
-        run = base_run(runs) if name == "default" else os.path.join(runs, "worlds", name)
-        train_run(data, run)
-        news_only = None
-        if name in TRANSFER_WORLDS:
-            news_only = (os.path.join(runs, "seeds", f"seed{SHIPPED_SEED}", "per_scenario", "s3") if name == "default"
-                         else os.path.join(runs, "worlds", f"{name}-per-scenario", "s3"))
-            train_run(data, news_only, "--scenario", "3")
-        cache = os.path.join(run, "world.json")
-        if os.path.exists(cache):
+        cache = os.path.join(runs, "worlds", f"{name}.json")
+        if os.path.exists(cache) and _load_json(cache).get("train_seeds") == list(WORLD_TRAIN_SEEDS):
             results[name] = _load_json(cache)
             continue
-        from .model import load_checkpoint
-        from .train import predict
+        multi, news_only = [], []
+        for seed in WORLD_TRAIN_SEEDS:
+            if seed == SHIPPED_SEED:
+                run = base_run(runs) if name == "default" else os.path.join(runs, "worlds", name)
+            else:
+                run = os.path.join(runs, "worlds", "seeds", f"{name}-seed{seed}")
+            multi.append(train_run(data, run, seed=seed))
+            if name in TRANSFER_WORLDS:
+                if seed == SHIPPED_SEED:
+                    ps = (os.path.join(runs, "seeds", f"seed{SHIPPED_SEED}", "per_scenario", "s3") if name == "default"
+                          else os.path.join(runs, "worlds", f"{name}-per-scenario", "s3"))
+                else:
+                    ps = os.path.join(runs, "worlds", "seeds", f"{name}-per-scenario-seed{seed}", "s3")
+                news_only.append(train_run(data, ps, "--scenario", "3", seed=seed))
         test = load_split(data, "test")
-        model, _ = load_checkpoint(run)
-        p = predict(model, test)[:, 0]
         y, o, sc = test.label, test.arrays["oracle"], test.scenario
-        row = {"world": WORLDS[name], "effect": WORLD_EFFECTS.get(name, "none (defaults)")}
+        preds = [predict(load_checkpoint(r)[0], test)[:, 0] for r in multi]
+        row = {"world": WORLDS[name], "effect": WORLD_EFFECTS.get(name, "none (defaults)"),
+               "train_seeds": list(WORLD_TRAIN_SEEDS)}
         for g, rows in scenario_groups(sc):
-            row[g] = {"oracle": auc(y[rows], o[rows]), "transformer": auc(y[rows], p[rows]),
-                      "ctr": float(y[rows].mean()), "examples": int(rows.sum())}
+            per_seed = [auc(y[rows], p[rows]) for p in preds]
+            row[g] = {"oracle": auc(y[rows], o[rows]), "transformer": float(np.mean(per_seed)),
+                      "transformer_seeds": per_seed, "ctr": float(y[rows].mean()), "examples": int(rows.sum())}
         if news_only:
-            m3, _ = load_checkpoint(news_only)
             news = sc == 3
-            p3 = predict(m3, test)[:, 0]
-            row["NEWS"]["per_scenario"] = auc(y[news], p3[news])
-        row["train_examples"] = _load_json(os.path.join(run, "training_curve.json"))["train_examples"]
+            per_seed = [auc(y[news], predict(load_checkpoint(r)[0], test)[news, 0]) for r in news_only]
+            row["NEWS"]["per_scenario"] = float(np.mean(per_seed))
+            row["NEWS"]["per_scenario_seeds"] = per_seed
+        row["train_examples"] = _load_json(os.path.join(multi[0], "training_curve.json"))["train_examples"]
         _save_json(row, cache)
         results[name] = row
-        log(f"world {name}: oracle {row['OVERALL']['oracle']:.4f}, model {row['OVERALL']['transformer']:.4f}")
+        log(f"world {name}: oracle {row['OVERALL']['oracle']:.4f}, model {row['OVERALL']['transformer']:.4f} "
+            f"(seeds {', '.join(f'{a:.4f}' for a in row['OVERALL']['transformer_seeds'])})")
     _save_json({"protocol": protocol(), "worlds": results}, os.path.join(runs, "worlds.json"))
     return results
 
@@ -445,7 +459,7 @@ def step_diagnostics(root: str, runs: str, main_run: str) -> Dict:
 
 def protocol() -> Dict:
     return {"events": EVENTS, "rate": RATE, "sessions": SESSIONS, "start": START, "seeds": list(SEEDS),
-            "architecture": BASE,
+            "world_train_seeds": list(WORLD_TRAIN_SEEDS), "architecture": BASE,
             "subset_train_rows": SUBSET, "valid_rows_for_training": VALID_SUBSET, "epochs": 1, "threads": THREADS}
 
 

@@ -314,22 +314,57 @@ def _arch(proto: Dict) -> str:
             f"{'sum' if a['sum_pool'] else 'mean'} pooling")
 
 
-def world_noise(seeds: Optional[Dict]) -> Dict[str, float]:
-    """Smallest AUC change between two worlds that is not test-set noise: two standard errors of a difference
-    of two independent AUCs, 2 * sqrt(2) * SE, with SE from the bootstrap interval of the seed-42 subset
-    model (interval width / 3.92)."""
+def world_noise(seeds: Optional[Dict], worlds: Optional[Dict] = None) -> Dict[str, float]:
+    """Smallest AUC change between two worlds that is not noise: two standard errors of the difference of two
+    worlds' mean AUCs. Test-set noise: SE from the bootstrap interval of the seed-42 subset model (interval
+    width / 3.92), twice over (two worlds, two test sets). Training noise: the variance of one training run's
+    AUC about its world's mean (pooled over worlds, from the per-seed AUCs of worlds.json), divided by the
+    number of training seeds, twice over."""
     out = {"OVERALL": 0.007, "NEWS": 0.015, "TRANSFER": 0.03}
+    test_se = {}
     try:
         m = seeds["seeds"]["seed42"]["metrics"]
         for g in ("OVERALL", "NEWS"):
             lo, hi = m[g]["transformer"]["auc_ci"]
-            out[g] = 2 * np.sqrt(2) * (hi - lo) / 3.92
+            test_se[g] = (hi - lo) / 3.92
         # the transfer gain (multi minus per-scenario NEWS AUC) has its own paired interval
         lo, hi = seeds["seeds"]["seed42"]["difference_ci"]["NEWS"]["transformer-per_scenario"]
-        out["TRANSFER"] = 2 * np.sqrt(2) * (hi - lo) / 3.92
+        test_se["TRANSFER"] = (hi - lo) / 3.92
     except (KeyError, TypeError, ValueError):
-        pass
+        return out
+    train_var = training_variance(worlds)
+    for g, se in test_se.items():
+        var, n = train_var.get(g, (0.0, 1))
+        out[g] = 2 * np.sqrt(2 * se ** 2 + 2 * var / n)
     return out
+
+
+def training_variance(worlds: Optional[Dict]) -> Dict[str, tuple]:
+    """Per group (OVERALL, NEWS, TRANSFER): (variance of one training run's AUC about its world's mean, pooled
+    over worlds with unbiased per-world variances; training runs per world). Empty without per-seed results."""
+    out = {}
+    if not worlds:
+        return out
+    w = worlds.get("worlds", {})
+    samples = {"OVERALL": [], "NEWS": [], "TRANSFER": []}
+    for r in w.values():
+        for g in ("OVERALL", "NEWS"):
+            if len(r.get(g, {}).get("transformer_seeds", [])) > 1:
+                samples[g].append(r[g]["transformer_seeds"])
+        ps = r.get("NEWS", {}).get("per_scenario_seeds")
+        if ps and len(ps) > 1:
+            samples["TRANSFER"].append([a - b for a, b in zip(r["NEWS"]["transformer_seeds"], ps)])
+    for g, runs in samples.items():
+        if runs:
+            out[g] = (float(np.mean([np.var(x, ddof=1) for x in runs])), min(len(x) for x in runs))
+    return out
+
+
+def _train_sd(train_var: Dict) -> str:
+    if not train_var:
+        return "one training run per world: not measured"
+    return "one run's standard deviation " + ", ".join(
+        f"{np.sqrt(v):.4f} {g.lower()}" for g, (v, _) in train_var.items())
 
 
 def _transfer_gain(r: Dict) -> Optional[float]:
@@ -403,7 +438,9 @@ def build(main_dir: str, experiments: str, plots: str, report_path: str, per_sce
     splits = spec["splits"]
     a = curve["args"]
     o = metrics["OVERALL"]
-    noise = world_noise(seeds)
+    noise = world_noise(seeds, worlds)
+    train_var = training_variance(worlds)
+    n_train = max([n for _, n in train_var.values()] or [1])
     proto = (seeds or worlds or abl or {}).get("protocol", {})
     md = f"""# Model quality report
 
@@ -488,13 +525,15 @@ The click log-odds of the simulator (`flink-job/.../sim/World.java`) are
 `base(s) + longTermWeight * max(log(C theta(u,s,c)), -3) + intentWeight [c == intent] + qualityWeight q(i)
  - positionWeight * position`, and the feed policy fills slates with popular items (popularShare), items of a
 category it believes the user likes (targetedShare) and random items. Each ablation below switches one effect
-off (seed 42, same subset protocol as above, test split) and compares the oracle's AUC and the multi-scenario
-Transformer's AUC with the default world. News sparsity and cross-scenario transfer exist so that a shared
+off (seed-42 data, same subset protocol as above, test split) and compares the oracle's AUC and the multi-scenario
+Transformer's AUC, a mean over {n_train} training runs (seeds {', '.join(str(x) for x in ((worlds or {}).get('protocol', {}).get('world_train_seeds') or [42]))}: initialisation, training subset and
+batch order), with the default world. News sparsity and cross-scenario transfer exist so that a shared
 model gains on the sparse scenario; for them the table also gives that gain, the multi-scenario minus the
-NEWS-only Transformer's NEWS AUC. A change counts when it exceeds two standard errors of the difference of
-two test-set AUCs ({noise['OVERALL']:.4f} overall, {noise['NEWS']:.4f} on NEWS, {noise['TRANSFER']:.4f} for the
-transfer gain, from the bootstrap intervals of the default world); training noise (one seed per world) comes
-on top, so small changes near the threshold are weak evidence. A fatigue term (log-odds lost per earlier
+NEWS-only Transformer's NEWS AUC (also a mean over the training runs). A change counts when it exceeds two
+standard errors of the difference of two worlds' means ({noise['OVERALL']:.4f} overall, {noise['NEWS']:.4f} on
+NEWS, {noise['TRANSFER']:.4f} for the transfer gain): test-set noise from the bootstrap intervals of the default
+world, plus training noise from the spread of the training runs within each world
+({_train_sd(train_var)}). A fatigue term (log-odds lost per earlier
 impression of the item) was built, measured and removed: under this feed policy only 1.2 % of impressions
 repeat an item among the user's last 32, and switching it off moved the oracle by -0.0006 and the model by
 +0.0023 (noise); the sequence holds engagements only, so no fs-1 model could have used it anyway.

@@ -1,5 +1,5 @@
 """(d) The evaluation protocol: ECE, bootstrap AUC, top-K lists over sessions, calibration folded into the
-model, the DIN-style pooling option, and the evaluation run on data without an oracle (the Taobao path)."""
+model, the DIN-style pooling option, the world ablations' noise threshold and the evaluation run on data without an oracle (the Taobao path)."""
 
 import os
 import tempfile
@@ -160,3 +160,32 @@ class EvaluateWithoutOracleTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class WorldNoiseTest(unittest.TestCase):
+    """The threshold a world ablation must pass: test-set noise plus the spread of training runs."""
+
+    SEEDS = {"seeds": {"seed42": {
+        "metrics": {"OVERALL": {"transformer": {"auc_ci": [0.790, 0.790 + 3.92 * 0.002]}},
+                    "NEWS": {"transformer": {"auc_ci": [0.770, 0.770 + 3.92 * 0.005]}}},
+        "difference_ci": {"NEWS": {"transformer-per_scenario": [0.01, 0.01 + 3.92 * 0.004]}}}}}
+
+    def test_training_runs_widen_the_threshold_by_their_variance_over_their_count(self):
+        from interest_model.report import training_variance, world_noise
+        only_test = world_noise(self.SEEDS)
+        self.assertAlmostEqual(only_test["OVERALL"], 2 * np.sqrt(2) * 0.002, places=9)
+        worlds = {"worlds": {
+            "default": {"OVERALL": {"transformer_seeds": [0.80, 0.81, 0.79]},
+                        "NEWS": {"transformer_seeds": [0.78, 0.78, 0.78], "per_scenario_seeds": [0.76, 0.75, 0.77]}},
+            "other": {"OVERALL": {"transformer_seeds": [0.70, 0.72, 0.71]},
+                      "NEWS": {"transformer_seeds": [0.70, 0.70, 0.70]}}}}
+        var = training_variance(worlds)
+        # both worlds spread 0.01 around their mean: unbiased variance 1e-4 each, three runs per world
+        self.assertAlmostEqual(var["OVERALL"][0], 1e-4, places=12)
+        self.assertEqual(var["OVERALL"][1], 3)
+        self.assertAlmostEqual(var["NEWS"][0], 0.0, places=12)
+        self.assertAlmostEqual(var["TRANSFER"][0], 1e-4, places=12)  # gains 0.02, 0.03, 0.01
+        noise = world_noise(self.SEEDS, worlds)
+        self.assertAlmostEqual(noise["OVERALL"], 2 * np.sqrt(2 * 0.002 ** 2 + 2 * 1e-4 / 3), places=9)
+        self.assertAlmostEqual(noise["NEWS"], only_test["NEWS"], places=9)
+        self.assertGreater(noise["TRANSFER"], only_test["TRANSFER"])

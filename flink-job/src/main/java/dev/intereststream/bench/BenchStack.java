@@ -32,11 +32,22 @@ final class BenchStack implements AutoCloseable {
 
   final EmbeddedKafka kafka;
   private final Path checkpoints;
+  /**
+   * One admin client for every progress poll of the stack's life: a client per poll (10 a second in a
+   * catch-up) costs a thread, a connection and its handshake each time, CPU taken from the measured job.
+   */
+  private final Admin admin;
   private int runs;
 
   BenchStack() throws Exception {
     kafka = EmbeddedKafka.start();
     checkpoints = Files.createTempDirectory("interest-stream-bench-checkpoints-");
+    admin = Admin.create(kafka.clientProperties());
+  }
+
+  /** The stack's admin client (owned by the stack: do not close). */
+  Admin admin() {
+    return admin;
   }
 
   /** Topics and options of one measured run. */
@@ -82,21 +93,28 @@ final class BenchStack implements AutoCloseable {
   /** Records of the input topic the job's consumer group has not committed yet. */
   long lag(Configuration options) throws Exception {
     String topic = Topics.CLICK_EVENTS.name(options);
-    try (Admin admin = Admin.create(kafka.clientProperties())) {
-      Map<TopicPartition, OffsetAndMetadata> committed = admin
-          .listConsumerGroupOffsets(options.get(InterestStreamOptions.CONSUMER_GROUP))
-          .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (int p = 0; p < PARTITIONS; p++) {
-        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-      }
-      long lag = 0;
-      for (var e : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
-        OffsetAndMetadata c = committed.get(e.getKey());
-        lag += e.getValue().offset() - (c == null ? 0 : c.offset());
-      }
-      return lag;
+    Map<TopicPartition, OffsetAndMetadata> committed = admin
+        .listConsumerGroupOffsets(options.get(InterestStreamOptions.CONSUMER_GROUP))
+        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+    long lag = 0;
+    for (var e : latestOffsets(topic).entrySet()) {
+      OffsetAndMetadata c = committed.get(e.getKey());
+      lag += e.getValue() - (c == null ? 0 : c.offset());
     }
+    return lag;
+  }
+
+  /** End offset of each partition of a topic of this stack. */
+  Map<TopicPartition, Long> latestOffsets(String topic) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> out = new HashMap<>();
+    for (var e : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
+      out.put(e.getKey(), e.getValue().offset());
+    }
+    return out;
   }
 
   Path checkpoints() {
@@ -109,6 +127,7 @@ final class BenchStack implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    admin.close(Duration.ofSeconds(5));
     kafka.close();
     org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
   }

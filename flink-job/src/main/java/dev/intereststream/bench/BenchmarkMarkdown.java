@@ -61,10 +61,16 @@ final class BenchmarkMarkdown {
         c.seconds(), c.secondHalfUpdatesPerSecond(), c.cores(), c.heapBytes() >> 20, c.rssBytes() >> 20, c.meanCandidates(), sameK.usersPerSecond()));
 
     CatchUpBench.Result cold = (CatchUpBench.Result) r.get("catchUpColdJvm");
+    CatchUpBench.Result firstWarm = (CatchUpBench.Result) r.get("catchUpFirstWarm");
     if (cold != null) {
-      md.append(String.format(Locale.ROOT, "%nThe run above follows a catch-up of %,d events in the same JVM, which warms "
-          + "the JIT compiler; that first, cold one scored %,.0f users/s (a task manager restarted after an outage "
-          + "starts cold).%n", cold.backlog(), cold.updatesPerSecond()));
+      md.append(String.format(Locale.ROOT, "%nMeasured after the live ladders, in a JVM some minutes old: in a fresh one the "
+          + "JIT compiler goes on compiling the broker, the Kafka clients and Flink for minutes, and the standalone "
+          + "ceiling it is compared with runs warm. The first catch-up of this JVM (%,d events, as after a task "
+          + "manager restart) scored %,.0f users/s with the JIT compiler at %.0f %% of the CPU; the one above, %.0f %%.%s%n",
+          cold.backlog(), cold.updatesPerSecond(), 100 * BenchmarkRun.compilerShare(cold),
+          100 * BenchmarkRun.compilerShare(c), firstWarm == null ? "" : String.format(Locale.ROOT,
+              " It is the second of two: the first, with the compiler at %.0f %%, scored %,.0f users/s.",
+              100 * BenchmarkRun.compilerShare(firstWarm), firstWarm.updatesPerSecond())));
     }
     if (c.threadCpuShares() != null && !c.threadCpuShares().isEmpty()) {
       md.append("\nWhere the catch-up's CPU went, by thread (share of the process's CPU in the window; thread names "

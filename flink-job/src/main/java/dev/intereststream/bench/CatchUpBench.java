@@ -4,17 +4,12 @@ import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.job.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Catch-up: a backlog written to the input first, then the job consumes it as fast as it can, as after
@@ -132,17 +127,10 @@ final class CatchUpBench {
 
   /** Records in the output topic (at-least-once without failures: one per update). */
   static long outputRecords(BenchStack stack, Configuration options) throws Exception {
-    String topic = Topics.INTEREST_SCORES.name(options);
-    try (Admin admin = Admin.create(stack.client())) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (int p = 0; p < BenchStack.PARTITIONS; p++) {
-        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-      }
-      long n = 0;
-      for (var e : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values()) {
-        n += e.offset();
-      }
-      return n;
+    long n = 0;
+    for (long offset : stack.latestOffsets(Topics.INTEREST_SCORES.name(options)).values()) {
+      n += offset;
     }
+    return n;
   }
 }

@@ -56,10 +56,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "Offered rates for the per-candidate peer (default: ${DEFAULT-VALUE}).")
   double[] peerRates;
 
-  @Option(names = "--measure-seconds", defaultValue = "12", description = "Measured seconds per ladder point (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--measure-seconds", defaultValue = "10", description = "Measured seconds per ladder point (default: ${DEFAULT-VALUE}).")
   double measureSeconds;
 
-  @Option(names = "--warm-up-seconds", defaultValue = "4", description = "Traffic before each measurement (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warm-up-seconds", defaultValue = "3", description = "Traffic before each measurement (default: ${DEFAULT-VALUE}).")
   double warmUpSeconds;
 
   @Option(names = "--backlog", defaultValue = "800000", description = "Events in the catch-up backlog (default: ${DEFAULT-VALUE}).")
