@@ -3,6 +3,7 @@
     python3 -m interest_model.experiments data     # simulate + export every data set (Java, about 1 min each)
     python3 -m interest_model.experiments seeds    # per seed: multi-scenario and per-scenario Transformers
     python3 -m interest_model.experiments worlds   # per world ablation: oracle and model AUC
+    python3 -m interest_model.experiments replicate  # the worlds within noise again, on another simulator seed
     python3 -m interest_model.experiments ablate   # sequence length, layers, embedding size: AUC and latency
     python3 -m interest_model.experiments all
 
@@ -65,6 +66,10 @@ TRANSFER_WORLDS = ("default", "dense-news", "no-transfer")
 #: Training seeds per world: one training run per world could not tell a small effect from training noise
 #: (two runs of the same protocol disagreed on three knobs), so each world's model AUC is a mean over these.
 WORLD_TRAIN_SEEDS = (42, 43, 44)
+#: The replication: worlds whose effect stayed within noise on seed-42 data, again on simulator seed 7 (data,
+#: test split and the default world of that seed), so that a small effect is judged on two worlds' data.
+REPLICATED_WORLDS = ("no-drift", "no-position", "no-popularity")
+REPLICATION_SEED = 7
 
 
 def shipped_architecture() -> Dict:
@@ -316,6 +321,53 @@ def step_worlds(root: str, runs: str) -> Dict:
     return results
 
 
+def step_replicate(root: str, runs: str) -> Dict:
+    """REPLICATED_WORLDS and the default world on simulator seed REPLICATION_SEED: the multi-scenario Transformer
+    (subset protocol, WORLD_TRAIN_SEEDS) and the oracle on that seed's test split."""
+    from .data import load_split
+    from .metrics import auc, scenario_groups
+    from .model import load_checkpoint
+    from .train import predict
+    results = {}
+    for name in ("default",) + REPLICATED_WORLDS:
+        if name == "default":
+            data = seed_data(root, REPLICATION_SEED)
+        else:
+            src = os.path.join(root, "worlds", f"{name}-seed{REPLICATION_SEED}")
+            data = os.path.join(src, "fs1")
+            if not os.path.exists(os.path.join(data, "feature_spec.json")):
+                simulate(src, REPLICATION_SEED, WORLDS[name])
+                export(src, data)
+                os.remove(os.path.join(src, "events.avro"))
+        cache = os.path.join(runs, "replicate", f"{name}.json")
+        if os.path.exists(cache) and _load_json(cache).get("train_seeds") == list(WORLD_TRAIN_SEEDS):
+            results[name] = _load_json(cache)
+            continue
+        multi = []
+        for seed in WORLD_TRAIN_SEEDS:
+            if name == "default" and seed == SHIPPED_SEED:
+                run = os.path.join(runs, "seeds", f"seed{REPLICATION_SEED}", "multi")
+            else:
+                run = os.path.join(runs, "replicate", f"{name}-seed{seed}")
+            multi.append(train_run(data, run, seed=seed))
+        test = load_split(data, "test")
+        y, o, sc = test.label, test.arrays["oracle"], test.scenario
+        preds = [predict(load_checkpoint(r)[0], test)[:, 0] for r in multi]
+        row = {"world": WORLDS[name], "effect": WORLD_EFFECTS.get(name, "none (defaults)"),
+               "simulator_seed": REPLICATION_SEED, "train_seeds": list(WORLD_TRAIN_SEEDS)}
+        for g, rows in scenario_groups(sc):
+            per_seed = [auc(y[rows], p[rows]) for p in preds]
+            row[g] = {"oracle": auc(y[rows], o[rows]), "transformer": float(np.mean(per_seed)),
+                      "transformer_seeds": per_seed, "examples": int(rows.sum())}
+        _save_json(row, cache)
+        results[name] = row
+        log(f"replicate {name}: oracle {row['OVERALL']['oracle']:.4f}, model {row['OVERALL']['transformer']:.4f} "
+            f"(seeds {', '.join(f'{a:.4f}' for a in row['OVERALL']['transformer_seeds'])})")
+    _save_json({"protocol": protocol(), "simulator_seed": REPLICATION_SEED, "worlds": results},
+               os.path.join(runs, "replicate.json"))
+    return results
+
+
 def bench(onnx_path: str, repeats: int = 3) -> Dict:
     """ONNX Runtime latency in Java (the job's session options): ms per call at batch 32, K = 100, one
     thread; the median of ``repeats`` 3-second measurements."""
@@ -465,7 +517,8 @@ def protocol() -> Dict:
 
 def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m interest_model.experiments", description=__doc__.splitlines()[0])
-    ap.add_argument("step", choices=("data", "seeds", "worlds", "ablate", "bench", "taobao-smoke", "diagnostics", "all"))
+    ap.add_argument("step", choices=("data", "seeds", "worlds", "replicate", "ablate", "bench", "taobao-smoke",
+                                     "diagnostics", "all"))
     ap.add_argument("--main", default=os.path.join(HERE, "runs", "fs1"), help="the shipped model's run (diagnostics)")
     ap.add_argument("--data-root", default=os.path.join(REPO, "data"))
     ap.add_argument("--runs", default=os.path.join(HERE, "runs", "experiments"))
@@ -480,6 +533,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         step_seeds(a.data_root, a.runs)
     if a.step in ("worlds", "all"):
         step_worlds(a.data_root, a.runs)
+    if a.step in ("replicate", "all"):
+        step_replicate(a.data_root, a.runs)
     if a.step in ("taobao-smoke", "all"):
         step_taobao_smoke(a.data_root, a.runs)
     if a.step in ("diagnostics", "all"):

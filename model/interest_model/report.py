@@ -401,6 +401,45 @@ def _world_verdicts(worlds: Dict, noise: Dict[str, float]) -> List[str]:
     return out
 
 
+def replication_section(worlds: Optional[Dict], replicate: Optional[Dict], noise: Dict[str, float]) -> str:
+    """The worlds re-run on a second simulator seed: the change against that seed's default world, and the
+    mean change over both seeds judged against the threshold of a mean of two (noise / sqrt(2))."""
+    if not worlds or not replicate:
+        return ""
+    w, r = worlds["worlds"], replicate["worlds"]
+    if "default" not in r:
+        return ""
+    seed = replicate.get("simulator_seed")
+    lines = [f"**Replication on simulator seed {seed}.** The worlds whose change stayed within noise above, again on "
+             f"seed {seed}'s data (its own default world, test split, the same {len(r['default']['train_seeds'])} "
+             "training seeds). A change counts when the mean of the two seeds' changes exceeds the threshold of a "
+             f"mean of two ({noise['OVERALL'] / np.sqrt(2):.4f} overall, {noise['NEWS'] / np.sqrt(2):.4f} NEWS).",
+             "",
+             "| world | oracle AUC change (seed 42 / " + str(seed) + " / mean) | Transformer AUC change (seed 42 / "
+             + str(seed) + " / mean) | Transformer NEWS AUC change (mean) | verdict |",
+             "|---|---|---|---:|---|"]
+    for name, row in r.items():
+        if name == "default" or name not in w:
+            continue
+        d = {}
+        for key, g in (("oracle", "OVERALL"), ("transformer", "OVERALL"), ("news", "NEWS")):
+            k = "oracle" if key == "oracle" else "transformer"
+            d[key] = (w[name][g][k] - w["default"][g][k], row[g][k] - r["default"][g][k])
+        mean = {k: (a + b) / 2 for k, (a, b) in d.items()}
+        moved = [f"oracle {mean['oracle']:+.4f}" if abs(mean["oracle"]) > noise["OVERALL"] / np.sqrt(2) else None,
+                 f"Transformer {mean['transformer']:+.4f}" if abs(mean["transformer"]) > noise["OVERALL"] / np.sqrt(2)
+                 else None,
+                 f"Transformer NEWS {mean['news']:+.4f}" if abs(mean["news"]) > noise["NEWS"] / np.sqrt(2) else None]
+        moved = [m for m in moved if m]
+        agree = all(np.sign(a) == np.sign(b) for a, b in (d["oracle"], d["transformer"]))
+        verdict = ("changes " + ", ".join(moved) if moved else "changes nothing beyond noise") + (
+            "" if agree else " (the seeds disagree in sign)")
+        lines.append(f"| {name} | {d['oracle'][0]:+.4f} / {d['oracle'][1]:+.4f} / {mean['oracle']:+.4f} | "
+                     f"{d['transformer'][0]:+.4f} / {d['transformer'][1]:+.4f} / {mean['transformer']:+.4f} | "
+                     f"{mean['news']:+.4f} | {verdict} |")
+    return "\n".join(lines)
+
+
 def _smoke(smoke: Optional[Dict]) -> str:
     if not smoke:
         return ""
@@ -429,6 +468,7 @@ def build(main_dir: str, experiments: str, plots: str, report_path: str, per_sce
     plot_training(curves, os.path.join(plots, "training_curves.png"))
     seeds = _load(os.path.join(experiments, "seeds.json"))
     worlds = _load(os.path.join(experiments, "worlds.json"))
+    replicate = _load(os.path.join(experiments, "replicate.json"))
     abl = _load(os.path.join(experiments, "ablate.json"))
     diag = _load(os.path.join(experiments, "diagnostics.json"))
     smoke = _load(os.path.join(experiments, "taobao_smoke.json"))
@@ -541,6 +581,8 @@ repeat an item among the user's last 32, and switching it off moved the oracle b
 {worlds_table(worlds)}
 
 {chr(10).join(_world_verdicts(worlds, noise))}
+
+{replication_section(worlds, replicate, noise)}
 
 ## Model ablations: quality against cost
 

@@ -189,3 +189,22 @@ class WorldNoiseTest(unittest.TestCase):
         self.assertAlmostEqual(noise["OVERALL"], 2 * np.sqrt(2 * 0.002 ** 2 + 2 * 1e-4 / 3), places=9)
         self.assertAlmostEqual(noise["NEWS"], only_test["NEWS"], places=9)
         self.assertGreater(noise["TRANSFER"], only_test["TRANSFER"])
+
+    def test_replication_counts_a_change_whose_mean_over_two_seeds_passes_the_threshold_of_a_mean(self):
+        from interest_model.report import replication_section
+
+        def world(oracle, model, news):
+            return {"OVERALL": {"oracle": oracle, "transformer": model}, "NEWS": {"oracle": oracle, "transformer": news},
+                    "train_seeds": [42, 43, 44]}
+        noise = {"OVERALL": 0.01, "NEWS": 0.02, "TRANSFER": 0.04}
+        worlds = {"worlds": {"default": world(0.90, 0.79, 0.77), "small": world(0.90, 0.798, 0.77),
+                             "none": world(0.90, 0.792, 0.77)}}
+        replicate = {"simulator_seed": 7, "worlds": {"default": world(0.90, 0.80, 0.78),
+                                                     "small": world(0.90, 0.808, 0.78),
+                                                     "none": world(0.90, 0.796, 0.78)}}
+        text = replication_section(worlds, replicate, noise)
+        rows = {line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| ")}
+        # +0.008 on both seeds: below 0.01 each, above 0.01 / sqrt(2) as a mean of two
+        self.assertIn("changes Transformer +0.0080", rows["small"])
+        # +0.002 and -0.004: nothing, and the seeds disagree
+        self.assertIn("changes nothing beyond noise (the seeds disagree in sign)", rows["none"])
