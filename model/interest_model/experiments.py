@@ -269,12 +269,27 @@ def step_seeds(root: str, runs: str) -> Dict:
     return results
 
 
+def _group_aucs(test, runs: List[str]) -> Dict:
+    """Per scenario group of ``test``: the oracle's AUC and the mean (and each) AUC of the models in ``runs``."""
+    from .metrics import auc, scenario_groups
+    from .model import load_checkpoint
+    from .train import predict
+    y, o = test.label, test.arrays["oracle"]
+    preds = [predict(load_checkpoint(r)[0], test)[:, 0] for r in runs]
+    out = {}
+    for g, rows in scenario_groups(test.scenario):
+        per_seed = [auc(y[rows], p[rows]) for p in preds]
+        out[g] = {"oracle": auc(y[rows], o[rows]), "transformer": float(np.mean(per_seed)),
+                  "transformer_seeds": per_seed, "ctr": float(y[rows].mean()), "examples": int(rows.sum())}
+    return out
+
+
 def step_worlds(root: str, runs: str) -> Dict:
     """Per world ablation (seed 42 data): oracle AUC and the multi-scenario Transformer's AUC (subset protocol)
     on the test split, the Transformer's as a mean over ``WORLD_TRAIN_SEEDS`` training runs (each run's AUC is
     kept too); in TRANSFER_WORLDS also the NEWS per-scenario Transformer's AUC (the transfer gain)."""
     from .data import load_split
-    from .metrics import auc, scenario_groups
+    from .metrics import auc
     from .model import load_checkpoint
     from .train import predict
     results = {}
@@ -299,16 +314,10 @@ def step_worlds(root: str, runs: str) -> Dict:
                     ps = os.path.join(runs, "worlds", "seeds", f"{name}-per-scenario-seed{seed}", "s3")
                 news_only.append(train_run(data, ps, "--scenario", "3", seed=seed))
         test = load_split(data, "test")
-        y, o, sc = test.label, test.arrays["oracle"], test.scenario
-        preds = [predict(load_checkpoint(r)[0], test)[:, 0] for r in multi]
         row = {"world": WORLDS[name], "effect": WORLD_EFFECTS.get(name, "none (defaults)"),
-               "train_seeds": list(WORLD_TRAIN_SEEDS)}
-        for g, rows in scenario_groups(sc):
-            per_seed = [auc(y[rows], p[rows]) for p in preds]
-            row[g] = {"oracle": auc(y[rows], o[rows]), "transformer": float(np.mean(per_seed)),
-                      "transformer_seeds": per_seed, "ctr": float(y[rows].mean()), "examples": int(rows.sum())}
+               "train_seeds": list(WORLD_TRAIN_SEEDS), **_group_aucs(test, multi)}
         if news_only:
-            news = sc == 3
+            y, news = test.label, test.scenario == 3
             per_seed = [auc(y[news], predict(load_checkpoint(r)[0], test)[news, 0]) for r in news_only]
             row["NEWS"]["per_scenario"] = float(np.mean(per_seed))
             row["NEWS"]["per_scenario_seeds"] = per_seed
@@ -325,9 +334,6 @@ def step_replicate(root: str, runs: str) -> Dict:
     """REPLICATED_WORLDS and the default world on simulator seed REPLICATION_SEED: the multi-scenario Transformer
     (subset protocol, WORLD_TRAIN_SEEDS) and the oracle on that seed's test split."""
     from .data import load_split
-    from .metrics import auc, scenario_groups
-    from .model import load_checkpoint
-    from .train import predict
     results = {}
     for name in ("default",) + REPLICATED_WORLDS:
         if name == "default":
@@ -350,15 +356,9 @@ def step_replicate(root: str, runs: str) -> Dict:
             else:
                 run = os.path.join(runs, "replicate", f"{name}-seed{seed}")
             multi.append(train_run(data, run, seed=seed))
-        test = load_split(data, "test")
-        y, o, sc = test.label, test.arrays["oracle"], test.scenario
-        preds = [predict(load_checkpoint(r)[0], test)[:, 0] for r in multi]
         row = {"world": WORLDS[name], "effect": WORLD_EFFECTS.get(name, "none (defaults)"),
-               "simulator_seed": REPLICATION_SEED, "train_seeds": list(WORLD_TRAIN_SEEDS)}
-        for g, rows in scenario_groups(sc):
-            per_seed = [auc(y[rows], p[rows]) for p in preds]
-            row[g] = {"oracle": auc(y[rows], o[rows]), "transformer": float(np.mean(per_seed)),
-                      "transformer_seeds": per_seed, "examples": int(rows.sum())}
+               "simulator_seed": REPLICATION_SEED, "train_seeds": list(WORLD_TRAIN_SEEDS),
+               **_group_aucs(load_split(data, "test"), multi)}
         _save_json(row, cache)
         results[name] = row
         log(f"replicate {name}: oracle {row['OVERALL']['oracle']:.4f}, model {row['OVERALL']['transformer']:.4f} "
