@@ -77,6 +77,7 @@ def export_onnx(model: InterestModel, path: str) -> onnx.ModelProto:
     """Exports, checks, adds metadata, and saves to ``path``; returns the saved ModelProto."""
     spec = model.spec
     model.eval()
+    model.serving()
     args = tuple(example_inputs(spec, 2, 3)[n] for n in INPUT_NAMES)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     # Export with autograd enabled: under no_grad, eval-mode TransformerEncoderLayer takes its fused fast

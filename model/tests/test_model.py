@@ -124,6 +124,30 @@ class ForwardTest(unittest.TestCase):
         ref = torch.softmax(logits.masked_fill(pad, float("-inf")), dim=-1)
         torch.testing.assert_close(w, ref, atol=1e-6, rtol=0)
 
+    def test_serving_formulation_scores_as_the_training_one(self):
+        """The exported graph multiplies each request's candidates by its scenario's STAR weights; training
+        computes all scenarios and selects. Same function: scores agree for every scenario and K."""
+        from interest_model.model import StarLinear
+        model = make_model()
+        model.eval()
+        gen = torch.Generator().manual_seed(5)
+        with torch.no_grad():  # scenario-specific weights away from their initial ones, so scenarios differ
+            for m in model.modules():
+                if isinstance(m, StarLinear):
+                    m.weight_scenario.copy_(1 + 0.3 * torch.randn(m.weight_scenario.shape, generator=gen))
+                    m.bias_scenario.copy_(0.1 * torch.randn(m.bias_scenario.shape, generator=gen))
+        for k in (1, 7):
+            x = example_inputs(model.spec, 6, k, seed=k)
+            x["scenario"] = torch.tensor([1, 2, 3, 1, 2, 3])
+            other = dict(x, scenario=torch.tensor([2, 3, 1, 2, 3, 1]))
+            with torch.no_grad():
+                trained, trained_other = model(**x), model(**other)
+                served, served_other = model.serving()(**x), model(**other)
+                model.serving(False)
+            torch.testing.assert_close(served, trained, atol=1e-6, rtol=0)
+            torch.testing.assert_close(served_other, trained_other, atol=1e-6, rtol=0)
+            self.assertGreater(float((trained - trained_other).abs().max()), 1e-3)
+
     def test_scores_do_not_depend_on_other_candidates_or_users(self):
         model = make_model()
         x = example_inputs(model.spec, 3, 5)
