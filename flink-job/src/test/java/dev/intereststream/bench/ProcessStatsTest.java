@@ -31,7 +31,8 @@ class ProcessStatsTest {
     }
     ProcessStats.Resident afterNative = ProcessStats.resident();
 
-    assertThat(afterHeap.heap() - before.heap()).as("160 MB on the heap").isGreaterThan(140L * MB);
+    // the arrays are live and zeroed by the JVM, so resident; heap pages touched by earlier garbage may take them
+    assertThat(afterHeap.heap()).as("160 MB live on the heap").isGreaterThan(160L * MB);
     assertThat(afterHeap.anonymousOutsideHeap() - before.anonymousOutsideHeap()).as("160 MB on the heap")
         .isLessThan(40L * MB);
     assertThat(afterNative.anonymousOutsideHeap() - afterHeap.anonymousOutsideHeap()).as("160 MB of direct memory")
