@@ -48,11 +48,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Per-candidate (BST-style) peer model; skipped if the file is missing (default: ${DEFAULT-VALUE}).")
   String peerModel;
 
-  @Option(names = "--rates", split = ",", defaultValue = "2000,5000,10000,20000,30000,40000,70000,100000",
+  @Option(names = "--rates", split = ",", defaultValue = "2000,10000,20000,30000,40000,70000,100000",
       description = "Offered rates of the live ladder, events/s (default: ${DEFAULT-VALUE}).")
   double[] rates;
 
-  @Option(names = "--peer-rates", split = ",", defaultValue = "200,500,1000,2000",
+  @Option(names = "--peer-rates", split = ",", defaultValue = "500,1000,2000",
       description = "Offered rates for the per-candidate peer (default: ${DEFAULT-VALUE}).")
   double[] peerRates;
 
