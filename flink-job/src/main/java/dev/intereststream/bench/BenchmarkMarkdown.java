@@ -12,18 +12,7 @@ final class BenchmarkMarkdown {
   @SuppressWarnings("unchecked")
   static String render(Map<String, Object> r) {
     StringBuilder md = new StringBuilder();
-    Map<String, Object> machine = (Map<String, Object>) r.get("machine");
-    md.append("# interest-stream benchmark\n\n");
-    md.append(String.format(Locale.ROOT, "Measured %s on %s cores, Java %s, model `%s`; broker, simulator and job "
-            + "in one JVM on 127.0.0.1. Run took %.0f s. Regenerate with "
-            + "`java -jar flink-job/target/interest-stream.jar bench --out docs`.%n%n", machine.get("date"),
-        machine.get("cores"), machine.get("java"), r.get("modelVersion"), (Double) r.get("durationSeconds")));
-
-    md.append("## Targets\n\n| target | goal | measured | met |\n|---|---|---:|---|\n");
-    for (Map<String, Object> t : (List<Map<String, Object>>) r.get("targets")) {
-      md.append(String.format(Locale.ROOT, "| %s | %s | %,.2f | %s |%n", t.get("target"), t.get("goal"),
-          ((Number) t.get("measured")).doubleValue(), (Boolean) t.get("met") ? "yes" : "**no**"));
-    }
+    header(md, r, "benchmark", "bench --out docs");
 
     md.append("\n## Ratios\n\n| ratio | value |\n|---|---:|\n");
     ((Map<String, Object>) r.get("ratios")).forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %s |%n",
@@ -116,18 +105,62 @@ final class BenchmarkMarkdown {
     }
     SoakBench.Result soak = (SoakBench.Result) r.get("soak");
     if (soak != null) {
-      md.append(String.format(Locale.ROOT, "%n## Soak%n%n%.0f minutes at %,.0f events/s. Second half: heap after GC "
-          + "%+.1f MB/h, RSS %+.1f MB/h.%n%n| s | heap after GC MB | RSS MB | updates |%n|---:|---:|---:|---:|%n",
-          soak.minutes(), soak.rate(), soak.heapGrowthMbPerHour(), soak.rssGrowthMbPerHour()));
-      for (SoakBench.Sample x : soak.samples()) {
-        md.append(String.format(Locale.ROOT, "| %.0f | %d | %d | %,d |%n", x.seconds(), x.heapAfterGcBytes() >> 20,
-            x.rssBytes() >> 20, x.updates()));
-      }
+      md.append(soakSection(soak));
     }
     StateSizeBench.Result s = (StateSizeBench.Result) r.get("state");
     md.append(String.format(Locale.ROOT, "%n## State%n%n%,d simulated users: %.0f stored bytes per user on average; the "
             + "%,d with a full sequence (L = %d): %.0f on average, %d at most.%n", s.users(), s.meanBytes(),
         s.fullUsers(), s.sequenceLength(), s.meanFullBytes(), s.maxFullBytes()));
+    return md.toString();
+  }
+
+  /** The report of {@code bench --soak-only}. */
+  static String renderSoak(Map<String, Object> r) {
+    StringBuilder md = new StringBuilder();
+    header(md, r, "soak", "bench --soak-only --soak 10m --out docs");
+    md.append(soakSection((SoakBench.Result) r.get("soak")));
+    return md.toString();
+  }
+
+  /** Title, where and how it was measured, the command that regenerates it, and the targets table. */
+  @SuppressWarnings("unchecked")
+  private static void header(StringBuilder md, Map<String, Object> r, String title, String command) {
+    Map<String, Object> machine = (Map<String, Object>) r.get("machine");
+    md.append("# interest-stream ").append(title).append("\n\n");
+    md.append(String.format(Locale.ROOT, "Measured %s on %s cores, Java %s, model `%s`; broker, simulator and job "
+            + "in one JVM on 127.0.0.1. Run took %.0f s. Regenerate with "
+            + "`java -jar flink-job/target/interest-stream.jar %s`.%n%n", machine.get("date"),
+        machine.get("cores"), machine.get("java"), r.get("modelVersion"), (Double) r.get("durationSeconds"), command));
+    md.append("## Targets\n\n| target | goal | measured | met |\n|---|---|---:|---|\n");
+    for (Map<String, Object> t : (List<Map<String, Object>>) r.get("targets")) {
+      md.append(String.format(Locale.ROOT, "| %s | %s | %,.2f | %s |%n", t.get("target"), t.get("goal"),
+          ((Number) t.get("measured")).doubleValue(), (Boolean) t.get("met") ? "yes" : "**no**"));
+    }
+  }
+
+  private static String soakSection(SoakBench.Result soak) {
+    StringBuilder md = new StringBuilder();
+    md.append(String.format(Locale.ROOT, "%n## Soak%n%n%.0f minutes at %,.0f events/s (at-least-once), after a history "
+            + "of %,d events consumed in %.0f s so that the users have state, with a trending window of %d minutes "
+            + "(default 30) so that its per-item counts are full by the second half. A GC before each sample; growth "
+            + "is the least-squares slope over the second half of the samples. Second half: heap after GC %+.1f MB/h; "
+            + "RSS %+.1f MB/h, of it native memory (anonymous outside the Java heap) %+.1f MB/h, which is the JVM's "
+            + "own (code cache, metaspace, direct buffers: %+.1f MB/h) and the rest (malloc and mmap by ONNX "
+            + "Runtime, thread stacks, JVM internals: %+.1f MB/h), and mapped files (jars, libraries, the embedded "
+            + "broker's log indexes, which grow with its logs) %+.1f MB/h; the job's checkpointed state %+.1f MB/h. "
+            + "Resident memory from /proc/self/smaps.%n%n| s | heap after GC MB | heap committed MB | RSS MB | native "
+            + "MB | of it JVM MB | other native MB | mapped files MB | checkpoint MB | updates |%n"
+            + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n",
+        soak.minutes(), soak.rate(), soak.fillEvents(), soak.fillSeconds(), SoakBench.TRENDING_WINDOW.toMinutes(),
+        soak.heapGrowthMbPerHour(), soak.rssGrowthMbPerHour(), soak.nativeGrowthMbPerHour(),
+        soak.jvmNativeGrowthMbPerHour(), soak.otherNativeGrowthMbPerHour(), soak.fileGrowthMbPerHour(),
+        soak.checkpointGrowthMbPerHour()));
+    for (SoakBench.Sample x : soak.samples()) {
+      md.append(String.format(Locale.ROOT, "| %.0f | %d | %d | %d | %d | %d | %d | %d | %.1f | %,d |%n", x.seconds(),
+          x.heapAfterGcBytes() >> 20, x.heapCommittedBytes() >> 20, x.rssBytes() >> 20, x.nativeBytes() >> 20,
+          x.jvmNativeBytes() >> 20, x.otherNativeBytes() >> 20, x.fileBytes() >> 20, x.checkpointBytes() / 1048576.0,
+          x.updates()));
+    }
     return md.toString();
   }
 

@@ -38,11 +38,14 @@ public final class BenchmarkRun {
    * @param backlog events in the catch-up backlog
    * @param users simulated users
    * @param stateScaleUsers distinct users of the state-scale phase (heap and RocksDB), 0 to skip it
-   * @param soak length of the soak run at half the highest sustained rate, null to skip it
+   * @param soak length of the soak run, null to skip it
+   * @param soakRate offered rate of the soak, events/s; 0 for half the highest sustained rate of the ladder
+   * @param soakFillEvents events consumed before the soak's measured window, so that its users have state
+   * @param soakOnly run only the soak (at {@code soakRate}) and write soak.json and soak.md
    */
   public record Settings(String model, String peerModel, Path out, double[] rates, double[] peerRates,
       double warmUpSeconds, double measureSeconds, long backlog, int users, int stateScaleUsers,
-      java.time.Duration soak) {}
+      java.time.Duration soak, double soakRate, long soakFillEvents, boolean soakOnly) {}
 
   private final Settings settings;
   private final PrintStream log;
@@ -92,6 +95,9 @@ public final class BenchmarkRun {
     machine.put("java", System.getProperty("java.version"));
     machine.put("date", Instant.now().toString());
     report.put("machine", machine);
+    if (settings.soakOnly()) {
+      return soakOnly();
+    }
 
     section("ceiling: standalone ONNX Runtime through OnnxScorer");
     List<CeilingBench.Point> ceiling = new ArrayList<>();
@@ -245,24 +251,61 @@ public final class BenchmarkRun {
         report.put("stateScale", scale);
       }
       if (settings.soak() != null) {
-        double rate = Math.max(1_000, maxAlo / 2);
-        section("soak: %s at %,.0f events/s", settings.soak(), rate);
-        SoakBench.Result soak = SoakBench.run(stack, rate, settings.soak(), settings.users());
-        for (SoakBench.Sample s : soak.samples()) {
-          log.printf(Locale.ROOT, "  %6.0f s: heap after GC %d MB, RSS %d MB, %,d updates%n", s.seconds(),
-              s.heapAfterGcBytes() >> 20, s.rssBytes() >> 20, s.updates());
-        }
-        log.printf(Locale.ROOT, "  second half: heap %+.1f MB/h, RSS %+.1f MB/h%n", soak.heapGrowthMbPerHour(),
-            soak.rssGrowthMbPerHour());
-        report.put("soak", soak);
-        targets.add(target("soak at half load: RSS growth in the second half (MB per hour)", "flat (< 50)",
-            soak.rssGrowthMbPerHour(), soak.rssGrowthMbPerHour() < 50));
+        soak(stack, settings.soakRate() > 0 ? settings.soakRate() : Math.max(1_000, maxAlo / 2), targets);
       }
       report.put("targets", targets);
     }
     report.put("durationSeconds", (System.nanoTime() - started) / 1e9);
     write(ladders);
     return report;
+  }
+
+  /** Default rate of {@code --soak-only}: half the highest sustained rate of the published run (docs/benchmark.md). */
+  public static final double SOAK_ONLY_RATE = 20_000;
+
+  /** The soak alone, at the given rate (a full benchmark and a 10-minute soak do not fit in 15 minutes). */
+  private Map<String, Object> soakOnly() throws Exception {
+    dev.intereststream.scoring.OnnxModel model = dev.intereststream.scoring.OnnxModel.acquire(settings.model(), true);
+    report.put("modelVersion", model.modelVersion());
+    dev.intereststream.scoring.OnnxModel.release(model);
+    List<Map<String, Object>> targets = new ArrayList<>();
+    try (BenchStack stack = new BenchStack()) {
+      soak(stack, settings.soakRate() > 0 ? settings.soakRate() : SOAK_ONLY_RATE, targets);
+    }
+    report.put("targets", targets);
+    report.put("durationSeconds", (System.nanoTime() - started) / 1e9);
+    Files.createDirectories(settings.out());
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(settings.out().resolve("soak.json").toFile(), report);
+    Files.writeString(settings.out().resolve("soak.md"), BenchmarkMarkdown.renderSoak(report));
+    log.println("wrote " + settings.out().resolve("soak.json") + ", soak.md");
+    return report;
+  }
+
+  private void soak(BenchStack stack, double rate, List<Map<String, Object>> targets) throws Exception {
+    section("soak: %,d events of history consumed first, then %s at %,.0f events/s", settings.soakFillEvents(),
+        settings.soak(), rate);
+    SoakBench.Result soak = SoakBench.run(stack, rate, settings.soak(), settings.users(), settings.soakFillEvents());
+    log.printf(Locale.ROOT, "  fill consumed in %.0f s%n", soak.fillSeconds());
+    for (SoakBench.Sample s : soak.samples()) {
+      log.printf(Locale.ROOT, "  %6.0f s: heap after GC %d MB (committed %d), RSS %d MB (native %d: JVM code, "
+              + "metaspace and direct buffers %d, other %d; mapped files %d), checkpoint %.1f MB, %,d updates%n",
+          s.seconds(), s.heapAfterGcBytes() >> 20, s.heapCommittedBytes() >> 20, s.rssBytes() >> 20,
+          s.nativeBytes() >> 20, s.jvmNativeBytes() >> 20, s.otherNativeBytes() >> 20, s.fileBytes() >> 20,
+          s.checkpointBytes() / 1048576.0, s.updates());
+    }
+    log.printf(Locale.ROOT, "  second half: heap %+.1f MB/h, RSS %+.1f MB/h (native %+.1f: JVM %+.1f, other %+.1f; "
+            + "mapped files %+.1f), checkpointed state %+.1f MB/h%n", soak.heapGrowthMbPerHour(),
+        soak.rssGrowthMbPerHour(), soak.nativeGrowthMbPerHour(), soak.jvmNativeGrowthMbPerHour(),
+        soak.otherNativeGrowthMbPerHour(), soak.fileGrowthMbPerHour(), soak.checkpointGrowthMbPerHour());
+    report.put("soak", soak);
+    targets.add(target("soak: heap after GC, growth in the second half (MB per hour)", "flat (< 50)",
+        soak.heapGrowthMbPerHour(), soak.heapGrowthMbPerHour() < 50));
+    targets.add(target("soak: process RSS, growth in the second half (MB per hour)", "flat (< 50)",
+        soak.rssGrowthMbPerHour(), soak.rssGrowthMbPerHour() < 50));
+    targets.add(target("soak: native memory outside the JVM's own accounts (ONNX Runtime, stacks, malloc), growth "
+        + "in the second half (MB per hour)", "flat (< 10)", soak.otherNativeGrowthMbPerHour(),
+        soak.otherNativeGrowthMbPerHour() < 10));
   }
 
   private static Map<String, Object> target(String name, String goal, double measured, boolean met) {

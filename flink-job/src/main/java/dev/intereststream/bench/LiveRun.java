@@ -25,16 +25,22 @@ final class LiveRun implements AutoCloseable {
    * the mini cluster to deploy it, then starts the traffic.
    */
   LiveRun(BenchStack stack, Configuration options, double rate, int users) throws Exception {
-    Traffic.seed(stack, options, users);
+    this(stack, options, rate, users, Traffic.SEED_EVENTS);
+  }
+
+  /** As {@link #LiveRun(BenchStack, Configuration, double, int)} with {@code seedEvents} of history first. */
+  LiveRun(BenchStack stack, Configuration options, double rate, int users, long seedEvents) throws Exception {
+    Traffic.seed(stack, options, users, seedEvents);
     job = stack.startJob(options);
     monitor = new OutputMonitor(stack.client(), Topics.INTEREST_SCORES.name(options),
-        Topics.DEAD_LETTERS.name(options));
+        Topics.DEAD_LETTERS.name(options), false);
     monitorThread = new Thread(monitor, "bench-monitor");
     monitorThread.setDaemon(true);
     monitorThread.start();
     try {
       Thread.sleep(4_000); // the mini cluster deploys the job
-      awaitSeedScored(stack, options);
+      // 90 s covers the per-candidate peer's re-scores of the default seed; a longer seed adds its catch-up
+      awaitSeedScored(stack, options, 90_000 + seedEvents / 10);
       traffic = Traffic.live(stack, options, rate, users, go::get);
     } catch (Exception e) {
       close();
@@ -44,11 +50,11 @@ final class LiveRun implements AutoCloseable {
 
   /**
    * Waits until the seed is consumed and its updates are written (no new update for a second), at most
-   * 90 s: the per-candidate peer needs tens of seconds for the seed's re-scores, and live traffic on top
-   * of them would measure that queue.
+   * {@code maxMillis}: the per-candidate peer needs tens of seconds for the seed's re-scores, and live
+   * traffic on top of them would measure that queue.
    */
-  private void awaitSeedScored(BenchStack stack, Configuration options) throws Exception {
-    long deadline = System.nanoTime() + 90_000_000_000L;
+  private void awaitSeedScored(BenchStack stack, Configuration options, long maxMillis) throws Exception {
+    long deadline = System.nanoTime() + maxMillis * 1_000_000L;
     long last = -1;
     while (System.nanoTime() < deadline) {
       long now = monitor.updates();
@@ -58,6 +64,10 @@ final class LiveRun implements AutoCloseable {
       last = now;
       Thread.sleep(1_000);
     }
+  }
+
+  org.apache.flink.api.common.JobID jobId() {
+    return job.getJobID();
   }
 
   @Override

@@ -108,22 +108,32 @@ final class StateScaleBench {
     return n;
   }
 
-  /** Bytes of the newest completed checkpoint of a job (its chk-N directory and shared files). */
+  /**
+   * Bytes of the newest completed checkpoint of a job (its chk-N directory with a {@code _metadata} file;
+   * one being written has none yet), -1 before the first. Flink deletes older checkpoints while this
+   * reads, so a directory that vanishes mid-walk is read again from the listing.
+   */
   static long latestCheckpointBytes(Path root, String jobId) throws IOException {
     Path job = root.resolve(jobId);
-    if (!Files.isDirectory(job)) {
-      return -1;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      if (!Files.isDirectory(job)) {
+        return -1;
+      }
+      Optional<Path> latest;
+      try (Stream<Path> dirs = Files.list(job)) {
+        latest = dirs.filter(d -> d.getFileName().toString().startsWith("chk-"))
+            .filter(d -> Files.exists(d.resolve("_metadata")))
+            .max(Comparator.comparingInt(d -> Integer.parseInt(d.getFileName().toString().substring(4))));
+      }
+      if (latest.isEmpty()) {
+        return -1;
+      }
+      try (Stream<Path> files = Files.walk(latest.get())) {
+        return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+      } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+        // deleted while read: a newer one exists
+      }
     }
-    Optional<Path> latest;
-    try (Stream<Path> dirs = Files.list(job)) {
-      latest = dirs.filter(d -> d.getFileName().toString().startsWith("chk-"))
-          .max(Comparator.comparingInt(d -> Integer.parseInt(d.getFileName().toString().substring(4))));
-    }
-    if (latest.isEmpty()) {
-      return -1;
-    }
-    try (Stream<Path> files = Files.walk(latest.get())) {
-      return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-    }
+    return -1;
   }
 }

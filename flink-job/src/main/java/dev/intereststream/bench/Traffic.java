@@ -53,7 +53,15 @@ final class Traffic {
    * request on, as in a job that has been running.
    */
   static void seed(BenchStack stack, Configuration options, int users) throws Exception {
-    history(stack, options, 30_000, users, 1_000);
+    seed(stack, options, users, SEED_EVENTS);
+  }
+
+  /** Events of the default {@link #seed}. */
+  static final long SEED_EVENTS = 30_000;
+
+  /** As {@link #seed(BenchStack, Configuration, int)} with {@code events} events (a longer history). */
+  static void seed(BenchStack stack, Configuration options, int users, long events) throws Exception {
+    history(stack, options, events, users, 1_000);
   }
 
   /** Writes live traffic at {@code rate} events per second (event time = send time) while {@code go} holds. */

@@ -48,11 +48,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Per-candidate (BST-style) peer model; skipped if the file is missing (default: ${DEFAULT-VALUE}).")
   String peerModel;
 
-  @Option(names = "--rates", split = ",", defaultValue = "2000,5000,10000,20000,30000,40000,70000,100000",
+  @Option(names = "--rates", split = ",", defaultValue = "2000,10000,20000,30000,40000,70000,100000",
       description = "Offered rates of the live ladder, events/s (default: ${DEFAULT-VALUE}).")
   double[] rates;
 
-  @Option(names = "--peer-rates", split = ",", defaultValue = "200,500,1000,2000",
+  @Option(names = "--peer-rates", split = ",", defaultValue = "500,1000,2000",
       description = "Offered rates for the per-candidate peer (default: ${DEFAULT-VALUE}).")
   double[] peerRates;
 
@@ -73,8 +73,21 @@ final class BenchCommand implements Callable<Integer> {
   int stateScaleUsers;
 
   @Option(names = "--soak", converter = DurationConverter.class,
-      description = "Also run this long at half the highest sustained rate, watching heap and RSS (e.g. 10min).")
+      description = "Also run this long at half the highest sustained rate (or --soak-rate), watching heap and RSS "
+          + "(e.g. 10m).")
   java.time.Duration soak;
+
+  @Option(names = "--soak-rate", defaultValue = "0",
+      description = "Offered rate of the soak, events/s (default: half the ladder's highest sustained rate; "
+          + "20000 with --soak-only, half of the published run's).")
+  double soakRate;
+
+  @Option(names = "--soak-fill-events", defaultValue = "2000000",
+      description = "History consumed before the soak is measured, so its users have state (default: ${DEFAULT-VALUE}).")
+  long soakFillEvents;
+
+  @Option(names = "--soak-only", description = "Run only the soak (--soak, default 10m) and write soak.json and soak.md.")
+  boolean soakOnly;
 
   @Override
   public Integer call() throws Exception {
@@ -87,7 +100,9 @@ final class BenchCommand implements Callable<Integer> {
       System.out.println("bench: no per-candidate peer model at " + peerModel + "; that peer is skipped");
     }
     dev.intereststream.bench.BenchmarkRun.run(new dev.intereststream.bench.BenchmarkRun.Settings(model, peer, out,
-        rates, peerRates, warmUpSeconds, measureSeconds, backlog, users, stateScaleUsers, soak), System.out);
+        rates, peerRates, warmUpSeconds, measureSeconds, backlog, users, stateScaleUsers,
+        soakOnly && soak == null ? java.time.Duration.ofMinutes(10) : soak, soakRate, soakFillEvents, soakOnly),
+        System.out);
     return 0;
   }
 

@@ -159,7 +159,7 @@ final class DemoCommand implements Callable<Integer> {
       JobClient job = env.executeAsync(InterestStreamJob.NAME);
 
       Properties clientProps = kafka.clientProperties();
-      OutputMonitor monitor = new OutputMonitor(clientProps, output, dlq);
+      OutputMonitor monitor = new OutputMonitor(clientProps, output, dlq, true);
       Thread monitorThread = new Thread(monitor, "demo-monitor");
       monitorThread.setDaemon(true);
       monitorThread.start();

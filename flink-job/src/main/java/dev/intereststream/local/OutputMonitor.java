@@ -20,8 +20,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Reads the job's output the way a downstream consumer does (read_committed) and measures it: updates
  * and dead letters per interval, pipeline latency (scored_at minus the trigger's event time) and
- * visible latency (the moment this consumer received the update minus the trigger's event time), and
- * the latest update of the most active users. Runs on its own thread until closed.
+ * visible latency (the moment this consumer received the update minus the trigger's event time), and,
+ * if asked to, the latest update of the most active users. Runs on its own thread until closed.
  */
 public final class OutputMonitor implements Runnable, AutoCloseable {
 
@@ -41,8 +41,16 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
   private final Recorder recordLatency = new Recorder(MAX_LATENCY_MS, 3);
   private final Map<Long, Integer> updatesPerUser = new HashMap<>();
   private final Map<String, InterestUpdate> latest = new HashMap<>();
+  private final boolean keepLatest;
 
-  public OutputMonitor(Properties clientProperties, String scoresTopic, String deadLetterTopic) {
+  /**
+   * @param keepLatest keep every user's latest update per scenario for {@link #mostActiveUsers}: what the
+   *     demo prints, and memory that grows with the users seen, so measurements that share this JVM
+   *     with the job (the benchmark's soak) leave it off
+   */
+  public OutputMonitor(Properties clientProperties, String scoresTopic, String deadLetterTopic,
+      boolean keepLatest) {
+    this.keepLatest = keepLatest;
     props = new Properties();
     props.putAll(clientProperties);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "interest-stream-monitor-" + System.nanoTime());
@@ -77,9 +85,11 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
             record(recordLatency, r.timestamp() - trigger);
             candidates.addAndGet(u.getCandidatesConsidered());
             updates.incrementAndGet();
-            synchronized (latest) {
-              updatesPerUser.merge(u.getUserId(), 1, Integer::sum);
-              latest.put(u.getUserId() + "/" + u.getScenario(), u);
+            if (keepLatest) {
+              synchronized (latest) {
+                updatesPerUser.merge(u.getUserId(), 1, Integer::sum);
+                latest.put(u.getUserId() + "/" + u.getScenario(), u);
+              }
             }
           } catch (Exception e) {
             undecodable.incrementAndGet();
@@ -143,6 +153,9 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
 
   /** The latest update per scenario of the {@code n} users with the most updates. */
   public Map<Long, Map<Scenario, InterestUpdate>> mostActiveUsers(int n) {
+    if (!keepLatest) {
+      throw new IllegalStateException("this monitor was built without keepLatest");
+    }
     synchronized (latest) {
       Map<Long, Map<Scenario, InterestUpdate>> out = new java.util.LinkedHashMap<>();
       updatesPerUser.entrySet().stream()

@@ -63,4 +63,34 @@ class BenchCliITCase {
       assertThat(png).startsWith(0x89, 'P', 'N', 'G');
     }
   }
+
+  @Test
+  @Timeout(value = 200, unit = TimeUnit.SECONDS)
+  void soakOnlySamplesMemoryAndStateAfterItsFillAndJudgesFlatness() throws Exception {
+    try (CliProcess bench = CliProcess.start("bench", "--soak-only", "--soak", "30s", "--soak-rate", "2000",
+        "--soak-fill-events", "20000", "--users", "500", "--out", out.toString())) {
+      assertThat(bench.waitFor(Duration.ofSeconds(180))).as(bench.output()).isZero();
+
+      JsonNode report = new ObjectMapper().readTree(out.resolve("soak.json").toFile());
+      assertThat(report.get("modelVersion").asText()).startsWith("ims-");
+      JsonNode soak = report.get("soak");
+      assertThat(soak.get("fillEvents").asLong()).isEqualTo(20_000);
+      JsonNode samples = soak.get("samples");
+      assertThat(samples.size()).isGreaterThanOrEqualTo(10);
+      JsonNode last = samples.get(samples.size() - 1);
+      assertThat(last.get("rssBytes").asLong())
+          .isGreaterThan(last.get("nativeBytes").asLong() + last.get("fileBytes").asLong());
+      assertThat(last.get("nativeBytes").asLong()).isPositive();
+      assertThat(last.get("fileBytes").asLong()).isPositive();
+      assertThat(last.get("jvmNativeBytes").asLong()).isPositive().isLessThan(last.get("nativeBytes").asLong());
+      assertThat(last.get("heapCommittedBytes").asLong()).isGreaterThanOrEqualTo(last.get("heapAfterGcBytes").asLong());
+      assertThat(last.get("checkpointBytes").asLong()).as("the job checkpoints its users' state").isPositive();
+      assertThat(last.get("updates").asLong()).isGreaterThan(samples.get(0).get("updates").asLong());
+      assertThat(report.get("targets")).hasSize(3);
+      for (JsonNode t : report.get("targets")) {
+        assertThat(t.get("measured").isNumber()).as(t.toString()).isTrue();
+      }
+      assertThat(Files.readString(out.resolve("soak.md"))).contains("## Soak", "native memory (anonymous outside the Java heap");
+    }
+  }
 }
