@@ -16,7 +16,7 @@ import java.util.UUID;
  * scenario; it shows impression slates chosen by a biased feed policy (by default half popular items,
  * a third items of a category the policy believes the user likes, the rest random), the user clicks each
  * shown item with its true probability, and a click may lead to deeper actions (like, share, comment;
- * add to cart, then purchase). The session's intent drifts between slates. Event i of the stream has
+ * add to cart, then purchase). A session keeps one intent. Event i of the stream has
  * event time {@code start + i / rate}, so equal seeds, starts and rates give equal streams.
  */
 public final class Simulator implements Iterator<SimEvent> {
@@ -109,9 +109,6 @@ public final class Simulator implements Iterator<SimEvent> {
       }
     }
     s.pending.addAll(clicks);
-    if (random.nextDouble() < world.config.intentDrift()) {
-      s.intent = world.drawCategory(s.profile, s.scenario, random);
-    }
   }
 
   private int policyPick(Session s) {

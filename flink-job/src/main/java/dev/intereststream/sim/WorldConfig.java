@@ -19,7 +19,6 @@ import java.util.Map;
  * @param newsShare share of sessions in news (the sparse scenario)
  * @param slateSize items shown per impression slate
  * @param meanSlatesPerSession mean number of slates a session shows (geometric)
- * @param intentDrift probability that the session intent moves to another category after a slate
  * @param interestConcentration Dirichlet concentration of long-term interests (small = few favourites)
  * @param concurrentSessions sessions interleaved in the event stream at any time
  * @param longTermWeight click log-odds per unit of log long-term interest
@@ -42,7 +41,6 @@ public record WorldConfig(
     double newsShare,
     int slateSize,
     double meanSlatesPerSession,
-    double intentDrift,
     double interestConcentration,
     int concurrentSessions,
     double longTermWeight,
@@ -70,7 +68,7 @@ public record WorldConfig(
   }
 
   public static WorldConfig defaults() {
-    return new WorldConfig(42L, 10_000, 40, 5_000, 3_000, 2_000, 0.45, 0.40, 0.15, 8, 5.0, 0.25, 0.15, 200,
+    return new WorldConfig(42L, 10_000, 40, 5_000, 3_000, 2_000, 0.45, 0.40, 0.15, 8, 5.0, 0.15, 200,
         0.9, 1.3, 0.5, 0.75, 0.5, 0.33);
   }
 

@@ -58,7 +58,7 @@ class SimulatedExportTest {
     assertThat(world.clickProbability(user, 0, 5, -1)).isNotCloseTo(flat.clickProbability(user, 0, 5, -1),
         org.assertj.core.data.Offset.offset(1e-9));
     // removed knobs are refused by name, not silently ignored
-    for (String removed : new String[] {"fatigueWeight", "positionWeight"}) {
+    for (String removed : new String[] {"fatigueWeight", "positionWeight", "intentDrift"}) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> WorldConfig.defaults().with(Map.of(removed, "0")))
           .hasMessageContaining("unknown world parameter(s) [" + removed + "]");
     }
