@@ -48,7 +48,6 @@ WORLDS: Dict[str, Dict[str, str]] = {
     "no-drift": {"intentDrift": "0"},
     "no-transfer": {"sharedInterest": "0"},
     "dense-news": {"ecommerceShare": "0.30", "socialShare": "0.30", "newsShare": "0.40"},
-    "no-position": {"positionWeight": "0"},
     "no-popularity": {"popularShare": "0"},
 }
 WORLD_EFFECTS = {
@@ -56,7 +55,6 @@ WORLD_EFFECTS = {
     "no-drift": "intent drift (intentDrift 0.25 -> 0: one intent per session)",
     "no-transfer": "cross-scenario transfer (sharedInterest 0.75 -> 0: unrelated interests per scenario)",
     "dense-news": "news sparsity (shares 0.45/0.40/0.15 -> 0.30/0.30/0.40)",
-    "no-position": "position bias (positionWeight 0.12 -> 0)",
     "no-popularity": "popularity bias of the policy (popularShare 0.5 -> 0)",
 }
 #: Worlds where the NEWS per-scenario Transformer is trained too: sparsity and transfer are there so that the
@@ -68,7 +66,7 @@ TRANSFER_WORLDS = ("default", "dense-news", "no-transfer")
 WORLD_TRAIN_SEEDS = (42, 43, 44)
 #: The replication: worlds whose effect stayed within noise on seed-42 data, again on simulator seed 7 (data,
 #: test split and the default world of that seed), so that a small effect is judged on two worlds' data.
-REPLICATED_WORLDS = ("no-drift", "no-position", "no-popularity")
+REPLICATED_WORLDS = ("no-drift", "no-popularity")
 REPLICATION_SEED = 7
 
 
@@ -471,9 +469,9 @@ def step_taobao_smoke(root: str, runs: str) -> Dict:
 
 
 def step_diagnostics(root: str, runs: str, main_run: str) -> Dict:
-    """Where the remaining gap lies (seed 42 test split): the oracle without the term no fs-1 input carries
-    (slate position), the shipped model against the oracle by history length, and a Transformer
-    trained on the oracle's probabilities instead of clicks (what the inputs support with noise-free labels)."""
+    """Where the remaining gap lies (seed 42 test split): the shipped model against the oracle by history
+    length, and a Transformer trained on the oracle's probabilities instead of clicks (what the inputs support
+    with noise-free labels)."""
     from .data import load_split
     from .metrics import auc, scenario_groups
     from .model import load_checkpoint
@@ -484,12 +482,8 @@ def step_diagnostics(root: str, runs: str, main_run: str) -> Dict:
     data = seed_data(root, SHIPPED_SEED)
     test = load_split(data, "test")
     y, sc, o = test.label, test.scenario, test.arrays["oracle"].astype(np.float64)
-    pos = np.load(os.path.join(data, "test", "position.npy")).astype(np.float64)
-    logit = np.log(o / (1 - o))
     groups = scenario_groups(sc)
-    pw = 0.12   # WorldConfig default positionWeight
-    variants = {"oracle": logit, "oracle without position": logit + pw * pos}
-    out = {"oracle_variants": {k: {g: auc(y[r], v[r]) for g, r in groups} for k, v in variants.items()}}
+    out = {"oracle_variants": {"oracle": {g: auc(y[r], o[r]) for g, r in groups}}}
     shipped = dict(np.load(os.path.join(main_run, "predictions_test.npz")))
     p = shipped["transformer"]
     lengths = test.lengths

@@ -190,6 +190,28 @@ class WorldNoiseTest(unittest.TestCase):
         self.assertAlmostEqual(noise["NEWS"], only_test["NEWS"], places=9)
         self.assertGreater(noise["TRANSFER"], only_test["TRANSFER"])
 
+    def test_ablation_reading_judges_each_point_against_two_runs_training_noise(self):
+        from interest_model.report import ablation_reading
+
+        def point(auc, ms):
+            return {"valid_auc": {"OVERALL": auc}, "latency": {"ms_per_call": ms}}
+        abl = {"ablations": {"L50": point(0.800, 5.0), "small": point(0.802, 4.0), "big": point(0.815, 10.0),
+                             "bad": point(0.780, 3.0)}}
+        worlds = {"worlds": {"default": {"OVERALL": {"transformer_seeds": [0.80, 0.81, 0.79]}}}}
+        # one run's sd 0.01: threshold 2 * sqrt(2) * 0.01 = 0.0283
+        text = ablation_reading(abl, worlds)
+        self.assertIn("under 0.0283", text)
+        self.assertIn("small +0.0020 (within noise, 0.80x the latency)", text)
+        self.assertIn("big +0.0150 (within noise, 2.00x the latency)", text)
+        self.assertIn("bad -0.0200 (within noise, 0.60x the latency)", text)
+        self.assertIn("Cheaper and not worse beyond noise: small (+0.0020, 0.80x), bad (-0.0200, 0.60x)", text)
+        tight = {"worlds": {"default": {"OVERALL": {"transformer_seeds": [0.800, 0.801, 0.799]}}}}
+        text = ablation_reading(abl, tight)
+        self.assertIn("big +0.0150 (better, 2.00x the latency)", text)
+        self.assertIn("bad -0.0200 (worse, 0.60x the latency)", text)
+        self.assertIn("Cheaper and not worse beyond noise: small (+0.0020, 0.80x).", text)
+        self.assertEqual(ablation_reading(abl, None), "")
+
     def test_replication_counts_a_change_whose_mean_over_two_seeds_passes_the_threshold_of_a_mean(self):
         from interest_model.report import replication_section
 

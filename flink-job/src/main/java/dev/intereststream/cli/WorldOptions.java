@@ -19,7 +19,7 @@ final class WorldOptions {
   Integer sessions;
 
   @Option(names = "--world", paramLabel = "key=value",
-      description = "Set a world parameter, e.g. positionWeight=0 or newsShare=0.3 (see WorldConfig).")
+      description = "Set a world parameter, e.g. intentDrift=0 or newsShare=0.3 (see WorldConfig).")
   java.util.Map<String, String> world = new java.util.LinkedHashMap<>();
 
   WorldConfig toConfig() {

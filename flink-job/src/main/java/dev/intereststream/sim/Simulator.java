@@ -101,7 +101,7 @@ public final class Simulator implements Iterator<SimEvent> {
     ArrayDeque<Pending> clicks = new ArrayDeque<>();
     for (int j = 0; j < size; j++) {
       int item = slate[j];
-      double p = world.clickProbability(s.profile, s.scenario, item, s.intent, j);
+      double p = world.clickProbability(s.profile, s.scenario, item, s.intent);
       boolean clicked = random.nextDouble() < p;
       s.pending.add(new Pending(Action.IMPRESSION, item, -1, p, slateId, j, clicked));
       if (clicked) {

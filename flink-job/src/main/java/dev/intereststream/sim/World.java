@@ -5,23 +5,25 @@ import java.util.SplittableRandom;
 
 /**
  * A multi-scenario world with a known truth: items in categories shared across scenarios, users with
- * long-term interests, and the probability that a user clicks an item shown at a slate position.
+ * long-term interests, and the probability that a user clicks an item shown in a slate.
  *
- * <p>The click log-odds of user u for item i (category c) at position j in scenario s, with session
- * intent k and n earlier impressions of i to u, are
+ * <p>The click log-odds of user u for item i (category c) in scenario s, with session intent k, are
  *
  * <pre>
  *   base(s) + longTermWeight * max(log(C * theta(u, s, c)), -3)   long-term interest
  *           + intentWeight * [c == k]                             drifting session intent
  *           + qualityWeight * q(i)                                item quality
- *           - positionWeight * j                                  position bias
  * </pre>
  *
  * where theta(u, s, .) mixes the user's scenario-independent interests (weight sharedInterest) with a
  * scenario-specific shift, so interest shown in one scenario tells about another through the shared
  * categories. The weights are {@link WorldConfig} knobs. Fatigue on repeated impressions was built and
  * removed: with this feed policy only ~1 % of impressions repeat an item among the user's last 32, and its
- * ablation moved neither the oracle's nor the model's AUC beyond noise (model/REPORT.md, 2026-11).
+ * ablation moved neither the oracle's nor the model's AUC beyond noise (model/REPORT.md, 2026-11). Position
+ * bias (-0.12 log-odds per slate slot) was removed for the same reason: the slot is not a model input (scores
+ * are per user and item), so it only added label noise, and its ablation stayed within noise on two simulator
+ * seeds (oracle -0.004, model +0.004 against a threshold of 0.006). Popularity bias of the feed policy stays:
+ * its ablation counts.
  */
 public final class World {
 
@@ -134,14 +136,13 @@ public final class World {
   public record UserProfile(int user, float[] theta, double[] scenarioCdf) {}
 
   /** True click probability; see the class comment for the terms. */
-  public double clickProbability(UserProfile user, int scenarioIndex, int item, int intent, int position) {
+  public double clickProbability(UserProfile user, int scenarioIndex, int item, int intent) {
     int c = itemCategory[item];
     double theta = user.theta()[scenarioIndex * categories + c];
     double logit = BASE[scenarioIndex]
         + config.longTermWeight() * Math.max(Math.log(categories * theta), -3.0)
         + (c == intent ? config.intentWeight() : 0.0)
-        + config.qualityWeight() * itemQuality[item]
-        - config.positionWeight() * position;
+        + config.qualityWeight() * itemQuality[item];
     return 1.0 / (1.0 + Math.exp(-logit));
   }
 

@@ -25,7 +25,6 @@ import java.util.Map;
  * @param longTermWeight click log-odds per unit of log long-term interest
  * @param intentWeight click log-odds added when the item is of the session's intent category
  * @param qualityWeight click log-odds per unit of item quality
- * @param positionWeight click log-odds lost per slate position (position bias)
  * @param sharedInterest weight of the user's scenario-independent interests in each scenario's interests
  *     (1: identical in all scenarios, 0: unrelated), what lets interest transfer across scenarios
  * @param popularShare share of slate slots the feed policy fills with popular items (popularity bias)
@@ -49,7 +48,6 @@ public record WorldConfig(
     double longTermWeight,
     double intentWeight,
     double qualityWeight,
-    double positionWeight,
     double sharedInterest,
     double popularShare,
     double targetedShare) {
@@ -73,7 +71,7 @@ public record WorldConfig(
 
   public static WorldConfig defaults() {
     return new WorldConfig(42L, 10_000, 40, 5_000, 3_000, 2_000, 0.45, 0.40, 0.15, 8, 5.0, 0.25, 0.15, 200,
-        0.9, 1.3, 0.5, 0.12, 0.75, 0.5, 0.33);
+        0.9, 1.3, 0.5, 0.75, 0.5, 0.33);
   }
 
   public WorldConfig withSeed(long s) {

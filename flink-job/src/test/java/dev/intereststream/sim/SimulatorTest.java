@@ -74,14 +74,13 @@ class SimulatorTest {
   }
 
   @Test
-  void clickProbabilityRisesWithInterestAndIntentAndFallsWithPosition() {
+  void clickProbabilityRisesWithInterestAndIntent() {
     World world = new World(WorldConfig.defaults().withUsers(10));
     World.UserProfile user = world.profile(3);
     int item = world.drawPopularItem(0, new java.util.SplittableRandom(1));
     int category = world.itemCategory[item];
-    double base = world.clickProbability(user, 0, item, -1, 0);
-    assertThat(world.clickProbability(user, 0, item, -1, 5)).isLessThan(base);
-    assertThat(world.clickProbability(user, 0, item, category, 0)).isGreaterThan(base);
+    double base = world.clickProbability(user, 0, item, -1);
+    assertThat(world.clickProbability(user, 0, item, category)).isGreaterThan(base);
     // a user who likes the item's category more clicks it more
     World.UserProfile fan = null;
     World.UserProfile indifferent = null;
@@ -95,8 +94,8 @@ class SimulatorTest {
         indifferent = p;
       }
     }
-    assertThat(world.clickProbability(fan, 0, item, -1, 0))
-        .isGreaterThan(world.clickProbability(indifferent, 0, item, -1, 0));
+    assertThat(world.clickProbability(fan, 0, item, -1))
+        .isGreaterThan(world.clickProbability(indifferent, 0, item, -1));
   }
 
   @Test

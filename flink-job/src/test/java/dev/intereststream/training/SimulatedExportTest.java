@@ -48,15 +48,19 @@ class SimulatedExportTest {
 
   @Test
   void worldKnobsChangeTheWorldAndUnknownOnesAreRefused() {
-    WorldConfig unbiased = WorldConfig.defaults().with(Map.of("positionWeight", "0", "newsShare", "0.3"));
-    assertThat(unbiased.positionWeight()).isZero();
-    assertThat(unbiased.newsShare()).isEqualTo(0.3);
-    World biased = new World(WorldConfig.defaults().withUsers(10));
-    World fair = new World(unbiased.withUsers(10));
-    World.UserProfile user = biased.profile(1);
-    assertThat(fair.clickProbability(user, 0, 5, -1, 3)).isGreaterThan(biased.clickProbability(user, 0, 5, -1, 3));
-    // a removed knob is refused by name, not silently ignored
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> WorldConfig.defaults().with(Map.of("fatigueWeight", "0")))
-        .hasMessageContaining("unknown world parameter(s) [fatigueWeight]");
+    WorldConfig plain = WorldConfig.defaults().with(Map.of("qualityWeight", "0", "newsShare", "0.3"));
+    assertThat(plain.qualityWeight()).isZero();
+    assertThat(plain.newsShare()).isEqualTo(0.3);
+    World world = new World(WorldConfig.defaults().withUsers(10));
+    World flat = new World(plain.withUsers(10));
+    World.UserProfile user = world.profile(1);
+    // item quality is a standard normal draw, so it moves the probability of almost every item
+    assertThat(world.clickProbability(user, 0, 5, -1)).isNotCloseTo(flat.clickProbability(user, 0, 5, -1),
+        org.assertj.core.data.Offset.offset(1e-9));
+    // removed knobs are refused by name, not silently ignored
+    for (String removed : new String[] {"fatigueWeight", "positionWeight"}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> WorldConfig.defaults().with(Map.of(removed, "0")))
+          .hasMessageContaining("unknown world parameter(s) [" + removed + "]");
+    }
   }
 }
