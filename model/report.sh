@@ -17,6 +17,8 @@ ROOT=$PWD
 DATA="${DATA:-$ROOT/data}"
 PY=/usr/bin/python3
 start=$(date +%s)
+# A run that finds earlier outputs skips their steps: say so beside its time.
+if [ -d model/runs ] || [ -d "$DATA" ]; then resumed=", resumed: steps with outputs skipped"; else resumed=""; fi
 
 if [ "${SKIP_RETRAIN:-0}" != 1 ]; then
   DATA="$DATA" model/retrain.sh
@@ -39,5 +41,5 @@ $PY -m interest_model.card --data "$DATA/fs1" --model runs/fs1 --onnx interest-m
   --worlds runs/experiments/worlds.json --out MODEL_CARD.md
 minutes=$(( ($(date +%s) - start) / 60 ))
 $PY -m interest_model.report --main runs/fs1 --per-scenario runs/fs1-per-scenario \
-  --experiments runs/experiments --plots report --out REPORT.md --duration "last run: $minutes min"
+  --experiments runs/experiments --plots report --out REPORT.md --duration "last run: $minutes min$resumed"
 echo "report: model/REPORT.md ($minutes min)"

@@ -35,11 +35,13 @@ public final class OnnxScorer implements Scorer {
   private Integer[] order = new Integer[0];
 
   /**
-   * Fixed cost of one ONNX Runtime call in padded candidate rows: a call of one user costs ~100 us more
-   * than its share of a batch of 32, a candidate row ~1.7 us (measured at K 10..100, 1 thread). Standalone,
-   * with a quarter of the requests at 100 candidates and the rest at 30..90, splitting saved 1-4 % per user.
+   * Fixed cost of one ONNX Runtime call in padded candidate rows: with the serving export (per-request
+   * STAR weights) a call of one user costs ~65 us more than its share of a batch of 32 and a candidate row
+   * ~0.6 us (measured at K 20..100, 1 thread, `bench --ceiling-only`); with the earlier export it was
+   * ~100 us and ~1.7 us (56 rows). A higher value splits less: each padded row is now cheap next to the
+   * ~105 us a user's sequence encoding costs.
    */
-  static final int CALL_COST_ROWS = 56;
+  static final int CALL_COST_ROWS = 100;
 
   public OnnxScorer(OnnxModel model, int maxBatch, int maxCandidates) {
     this.model = model;

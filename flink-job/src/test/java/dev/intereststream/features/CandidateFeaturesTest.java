@@ -36,6 +36,16 @@ class CandidateFeaturesTest {
   }
 
   @Test
+  void countFeatureIsStrictLog1pInsideAndOutsideItsTable() {
+    for (long c = 0; c < FeatureEncoder.LOG1P_TABLE_SIZE + 3; c++) {
+      assertThat(Float.floatToIntBits(FeatureEncoder.log1pCount(c)))
+          .as("count %d", c)
+          .isEqualTo(Float.floatToIntBits((float) StrictMath.log1p(c)));
+    }
+    assertThat(FeatureEncoder.log1pCount(5_000_000_000L)).isEqualTo((float) StrictMath.log1p(5_000_000_000L));
+  }
+
+  @Test
   void resetForgetsThePreviousRequestsSequence() {
     FeatureEncoder.CandidateFeatures features = new FeatureEncoder.CandidateFeatures();
     features.reset(request(new long[] {4, 4}, 4));
