@@ -89,7 +89,7 @@ public final class ProcessStats {
           // no path, or a pseudo-path such as [heap] or [stack]: anonymous memory
           isAnonymous = f.length < 6 || f[5].startsWith("[");
           if (!isAnonymous || start != runEnd) {
-            if (runEnd - runStart > heapRunSize && runEnd - runStart >= maxHeap / 10 * 9) {
+            if (isHeapRun(runEnd - runStart, heapRunSize, maxHeap)) {
               heapRunSize = runEnd - runStart;
               heapRunRss = runRss;
             }
@@ -112,11 +112,16 @@ public final class ProcessStats {
     } catch (IOException | RuntimeException e) {
       return null;
     }
-    if (runEnd - runStart > heapRunSize && runEnd - runStart >= maxHeap / 10 * 9) {
+    if (isHeapRun(runEnd - runStart, heapRunSize, maxHeap)) {
       heapRunRss = runRss;
       heapRunSize = runEnd - runStart;
     }
     return heapRunSize == 0 ? null : new Resident(heapRunRss, anonymous - heapRunRss, file);
+  }
+
+  /** Whether a contiguous anonymous run of {@code size} bytes is the heap's best candidate so far. */
+  private static boolean isHeapRun(long size, long bestSize, long maxHeap) {
+    return size > bestSize && size >= maxHeap / 10 * 9;
   }
 
   private static boolean isHex(String s, int from, int to) {

@@ -71,7 +71,8 @@ final class SoakBench {
         ProcessStats.Resident resident = ProcessStats.resident();
         samples.add(new Sample((System.nanoTime() - t0) / 1e9, heap.getUsed(), heap.getCommitted(),
             ProcessStats.rss(), resident == null ? -1 : resident.anonymousOutsideHeap(),
-            ProcessStats.jvmNativeBytes(), resident == null ? -1 : resident.fileBacked(), StateScaleBench.latestCheckpointBytes(stack.checkpoints(), jobId),
+            ProcessStats.jvmNativeBytes(), resident == null ? -1 : resident.fileBacked(),
+            StateScaleBench.latestCheckpointBytes(stack.checkpoints(), jobId),
             run.monitor.updates()));
       }
       if (run.traffic.validEvents() == 0) {
