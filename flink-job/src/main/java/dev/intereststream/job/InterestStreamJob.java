@@ -11,6 +11,7 @@ import dev.intereststream.events.Click;
 import dev.intereststream.events.DeadLetterRouter;
 import dev.intereststream.events.DecodedRecord;
 import dev.intereststream.events.EventTimeAssigner;
+import dev.intereststream.events.WallClockCappedWatermarks;
 import dev.intereststream.features.FeatureConfig;
 import dev.intereststream.features.UserFeatureFunction;
 import dev.intereststream.features.UserKey;
@@ -88,9 +89,23 @@ public final class InterestStreamJob {
   public static ScorerFactory scorer(ReadableConfig options) {
     return switch (options.get(InterestStreamOptions.SCORER)) {
       case ONNX -> new OnnxScorer.Factory(options.get(InterestStreamOptions.MODEL_PATH),
-          options.get(InterestStreamOptions.BATCH_SIZE), CandidateConfig.from(options).maxCandidates());
+          options.get(InterestStreamOptions.BATCH_SIZE), CandidateConfig.from(options).maxCandidates(),
+          FeatureConfig.from(options).sequenceLength());
       case HEURISTIC -> new HeuristicScorer.Factory();
     };
+  }
+
+  /**
+   * Watermarks of the click-events source: bounded out-of-orderness per partition, with no event
+   * counted later than the wall clock plus {@link InterestStreamOptions#WATERMARK_MAX_LEAD}, and idle
+   * partitions released.
+   */
+  public static WatermarkStrategy<DecodedRecord> watermarks(ReadableConfig options) {
+    return WatermarkStrategy
+        .forGenerator(new WallClockCappedWatermarks.Supplier(options.get(InterestStreamOptions.MAX_OUT_OF_ORDERNESS),
+            options.get(InterestStreamOptions.WATERMARK_MAX_LEAD)))
+        .withTimestampAssigner(new EventTimeAssigner())
+        .withIdleness(options.get(InterestStreamOptions.SOURCE_IDLENESS));
   }
 
   /** Adds the job's operators to {@code env}. */
@@ -112,10 +127,7 @@ public final class InterestStreamJob {
     FeatureConfig features = FeatureConfig.from(options);
     CandidateConfig candidates = CandidateConfig.from(options);
 
-    WatermarkStrategy<DecodedRecord> watermarks = WatermarkStrategy
-        .<DecodedRecord>forBoundedOutOfOrderness(options.get(InterestStreamOptions.MAX_OUT_OF_ORDERNESS))
-        .withTimestampAssigner(new EventTimeAssigner())
-        .withIdleness(options.get(InterestStreamOptions.SOURCE_IDLENESS));
+    WatermarkStrategy<DecodedRecord> watermarks = watermarks(options);
 
     SingleOutputStreamOperator<Click> clicks = env
         .fromSource(source, watermarks, "click-events")

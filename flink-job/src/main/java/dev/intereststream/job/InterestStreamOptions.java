@@ -89,7 +89,15 @@ public final class InterestStreamOptions {
   public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
       key("events.max-future-skew").durationType().defaultValue(Duration.ofMinutes(5))
           .withDescription("Events whose event_time lies further than this ahead of the wall clock are "
-              + "dead-lettered: one such event would drag the watermark into the future.");
+              + "dead-lettered; those within it are used, but move the watermark no further than "
+              + "events.watermark-max-lead allows.");
+
+  public static final ConfigOption<Duration> WATERMARK_MAX_LEAD =
+      key("events.watermark-max-lead").durationType().defaultValue(Duration.ZERO)
+          .withDescription("How far ahead of the job's wall clock one event may move the watermark. An event "
+              + "stamped later (a device clock running ahead, within events.max-future-skew) is still used "
+              + "with its own time, but counts as the wall clock plus this for watermarks, so a few such "
+              + "events cannot make everyone's live events late. No effect on replays of past events.");
 
   public static final ConfigOption<Duration> ALLOWED_LATENESS =
       key("events.allowed-lateness").durationType().defaultValue(Duration.ofMinutes(10))

@@ -173,10 +173,26 @@ public final class OnnxScorer implements Scorer {
     private final int maxCandidates;
     private final String modelVersion;
 
+    /** A factory for a model whose sequence length is the job's default state length. */
     public Factory(String location, int maxBatch, int maxCandidates) {
+      this(location, maxBatch, maxCandidates, FeatureSpec.SEQUENCE_LENGTH);
+    }
+
+    /**
+     * Loads and checks the model before the job starts.
+     *
+     * @param stateSequenceLength engagements the user state keeps ({@code features.sequence-length}): the
+     *     model must have been trained on exactly that many, or its sequence inputs mean something else
+     */
+    public Factory(String location, int maxBatch, int maxCandidates, int stateSequenceLength) {
       OnnxModel model = OnnxModel.load(location);
       try {
         List<String> problems = model.verify();
+        if (problems.isEmpty() && model.sequenceLength() != stateSequenceLength) {
+          problems.add("sequence_length is '" + model.sequenceLength() + "' in the model, but features.sequence-length"
+              + " keeps " + stateSequenceLength + " engagements per user: set -D features.sequence-length="
+              + model.sequenceLength() + " or use a model exported for L = " + stateSequenceLength);
+        }
         if (!problems.isEmpty()) {
           throw new OnnxModel.ModelMismatchException(location, problems);
         }

@@ -105,6 +105,18 @@ class RunCliITCase {
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void refusesAStateSequenceLengthOtherThanTheShippedModelsAtStartUp() throws Exception {
+    try (CliProcess job = CliProcess.start("run", "--bootstrap-servers", kafka.bootstrapServers(),
+        "-D", "features.sequence-length=20")) {
+      assertThat(job.waitFor(Duration.ofSeconds(45))).isNotZero();
+      assertThat(job.output()).contains("does not match the job's feature spec fs-1")
+          .contains("sequence_length is '50' in the model, but features.sequence-length keeps 20 engagements")
+          .doesNotContain("	at ");
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void refusesAnUnknownJobOption() throws Exception {
     try (CliProcess job = CliProcess.start("run", "--bootstrap-servers", kafka.bootstrapServers(),
         "-D", "scoring.top-kk=5")) {

@@ -63,4 +63,11 @@ class OnnxModelTest {
         .hasMessageContaining("sequence_length is '20' in the model, '50' in the job")
         .hasMessageContaining("input seq_item has shape [-1, 20] in the model, [-1, 50] in the job");
   }
+
+  @Test
+  void refusesAStateThatKeepsFewerEngagementsThanTheModelReads() {
+    assertThatThrownBy(() -> new OnnxScorer.Factory(GoldenParityTest.MODEL.toString(), 8, 100, 20))
+        .isInstanceOf(OnnxModel.ModelMismatchException.class)
+        .hasMessageContaining("sequence_length is '50' in the model, but features.sequence-length keeps 20");
+  }
 }
