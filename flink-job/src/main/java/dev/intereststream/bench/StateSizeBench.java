@@ -35,7 +35,7 @@ final class StateSizeBench {
           e.getAction(), e.getDwellMs() == null ? Click.NO_DWELL : (int) (long) e.getDwellMs(),
           e.getEventTime().toEpochMilli());
       UserState u = policy.stateFor(states.get(c.userId), c.eventTime);
-      long fp = EventIds.fingerprint(c.eventId);
+      long fp = EventIds.fingerprint(c);
       if (!u.seenRecently(fp)) {
         u.apply(c, fp, features);
       }

@@ -30,10 +30,6 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -181,17 +177,15 @@ final class DemoCommand implements Callable<Integer> {
       simThread.setDaemon(true);
       simThread.start();
 
-      View view = new View(monitor, simulation, clientProps, config, input);
+      View view = new View(monitor, simulation);
       long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-      try (Admin admin = Admin.create(clientProps)) {
-        view.header();
-        while (stopped.getCount() > 0 && System.nanoTime() < deadline) {
-          stopped.await(1, TimeUnit.SECONDS);
-          view.tick(admin);
-          if (job.getJobStatus().get().isGloballyTerminalState()) {
-            out.println("the job ended: " + job.getJobStatus().get());
-            break;
-          }
+      view.header();
+      while (stopped.getCount() > 0 && System.nanoTime() < deadline) {
+        stopped.await(1, TimeUnit.SECONDS);
+        view.tick(true);
+        if (job.getJobStatus().get().isGloballyTerminalState()) {
+          out.println("the job ended: " + job.getJobStatus().get());
+          break;
         }
       }
       stopped.countDown();
@@ -199,7 +193,7 @@ final class DemoCommand implements Callable<Integer> {
       writer.close();
       // Let the last checkpoint commit what was scored, so the summary counts it.
       Thread.sleep(2 * config.get(InterestStreamOptions.CHECKPOINT_INTERVAL).toMillis() + 500);
-      view.tick(null);
+      view.tick(false);
       monitor.close();
       view.summary();
       // Cancelling aborts the checkpoint in flight, which Flink reports as a warning with a stack trace.
@@ -220,8 +214,6 @@ final class DemoCommand implements Callable<Integer> {
   private final class View {
     private final OutputMonitor monitor;
     private final SimulationRun simulation;
-    private final String group;
-    private final String input;
     private final long started = System.nanoTime();
     private long lastEvents;
     private long lastUpdates;
@@ -232,22 +224,23 @@ final class DemoCommand implements Callable<Integer> {
     /** Last tick while traffic was still running, for the steady input rate. */
     private long lastLiveSecond;
     private long eventsAtLastLiveTick;
+    /** Largest "behind" after the warm-up while traffic ran: how far the scored output trailed the input. */
+    private long steadyBehindMaxMs;
     private final OutputMonitor.Interval all = OutputMonitor.Interval.empty();
     /** Latencies after the first updates' catch-up of the backlog written while the job started. */
     private final OutputMonitor.Interval steady = OutputMonitor.Interval.empty();
 
-    View(OutputMonitor monitor, SimulationRun simulation, Properties props, Configuration config, String input) {
+    View(OutputMonitor monitor, SimulationRun simulation) {
       this.monitor = monitor;
       this.simulation = simulation;
-      this.group = config.get(InterestStreamOptions.CONSUMER_GROUP);
-      this.input = input;
     }
 
     void header() {
-      out.println("   time  events/s  updates/s  dead/s  input lag | pipeline ms p50   p99 | visible ms p50   p99");
+      out.println("   time  events/s  updates/s  dead/s   behind s | pipeline ms p50   p99 | visible ms p50   p99");
     }
 
-    void tick(Admin admin) throws Exception {
+    /** @param live whether traffic is still running (false for the last tick after it stopped) */
+    void tick(boolean live) {
       seconds = (int) Math.round((System.nanoTime() - started) / 1e9);
       long events = simulation.validEvents();
       long updates = monitor.updates();
@@ -261,13 +254,22 @@ final class DemoCommand implements Callable<Integer> {
       if (firstUpdateSecond >= 0 && seconds > firstUpdateSecond + WARM_UP_SECONDS) {
         steady.add(interval);
       }
-      if (admin != null) {
+      if (live) {
         lastLiveSecond = seconds;
         eventsAtLastLiveTick = events;
       }
-      String lag = admin == null ? "-" : Long.toString(lag(admin));
+      String behind = "-";
+      long newestInput = simulation.newestEventTime();
+      long newestScored = monitor.newestTriggerEventTime();
+      if (newestInput != Long.MIN_VALUE && newestScored != Long.MIN_VALUE) {
+        long behindMs = Math.max(0, newestInput - newestScored);
+        behind = String.format(Locale.ROOT, "%.1f", behindMs / 1000.0);
+        if (live && firstUpdateSecond >= 0 && seconds > firstUpdateSecond + WARM_UP_SECONDS) {
+          steadyBehindMaxMs = Math.max(steadyBehindMaxMs, behindMs);
+        }
+      }
       out.printf(Locale.ROOT, "%6ds %9d %10d %7d %10s | %15s %5s | %14s %5s%n", seconds, events - lastEvents,
-          updates - lastUpdates, dead - lastDead, lag, p(interval.pipeline(), 50), p(interval.pipeline(), 99),
+          updates - lastUpdates, dead - lastDead, behind, p(interval.pipeline(), 50), p(interval.pipeline(), 99),
           p(interval.visible(), 50), p(interval.visible(), 99));
       lastEvents = events;
       lastUpdates = updates;
@@ -275,21 +277,6 @@ final class DemoCommand implements Callable<Integer> {
       if (seconds % 5 == 0 && usersShown > 0) {
         users();
       }
-    }
-
-    private long lag(Admin admin) throws Exception {
-      Map<TopicPartition, OffsetAndMetadata> committed =
-          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-      for (int p = 0; p < INPUT_PARTITIONS; p++) {
-        latest.put(new TopicPartition(input, p), OffsetSpec.latest());
-      }
-      long lag = 0;
-      for (var e : admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS).entrySet()) {
-        OffsetAndMetadata c = committed.get(e.getKey());
-        lag += e.getValue().offset() - (c == null ? 0 : c.offset());
-      }
-      return lag;
     }
 
     private void users() {
@@ -313,12 +300,12 @@ final class DemoCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "SUMMARY seconds=%d events_in=%d malformed_in=%d duplicates_in=%d updates_out=%d "
               + "dead_letters=%d first_update_after_s=%d steady_events_per_s=%.0f updates_per_s=%.0f "
               + "pipeline_p50_ms=%s pipeline_p99_ms=%s visible_p50_ms=%s visible_p99_ms=%s "
-              + "all_pipeline_p99_ms=%s all_visible_p99_ms=%s%n",
+              + "all_pipeline_p99_ms=%s all_visible_p99_ms=%s steady_behind_max_ms=%d%n",
           seconds, simulation.validEvents(), simulation.malformedRecords(), simulation.duplicateRecords(),
           monitor.updates(), monitor.deadLetters(), firstUpdateSecond, eventsPerSecond,
           steadySeconds == 0 ? 0.0 : monitor.updates() / (double) steadySeconds,
           p(steady.pipeline(), 50), p(steady.pipeline(), 99), p(steady.visible(), 50), p(steady.visible(), 99),
-          p(all.pipeline(), 99), p(all.visible(), 99));
+          p(all.pipeline(), 99), p(all.visible(), 99), steadyBehindMaxMs);
     }
 
     private static String p(Histogram h, double percentile) {

@@ -21,6 +21,8 @@ public record Rejection(ErrorType errorType, String reason) {
     /** A field holds a value the contract forbids (missing id, unknown enum symbol, negative dwell). */
     INVALID_FIELD,
     /** event_time is before 2000 or too far ahead of the wall clock. */
-    EVENT_TIME_OUT_OF_RANGE
+    EVENT_TIME_OUT_OF_RANGE,
+    /** A recent event of the same user had this event_id with another content (ids must be unique). */
+    EVENT_ID_CONFLICT
   }
 }

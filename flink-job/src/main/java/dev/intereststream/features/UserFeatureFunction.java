@@ -27,6 +27,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Keeps each user's rolling {@link UserState} (keyed by user id), decides when to re-score, and emits a
@@ -34,8 +35,9 @@ import org.apache.flink.util.Collector;
  *
  * <p>Re-scoring is decided in event time from the user's own events only, so a replay of the same
  * input gives the same triggers: a strong action triggers at once; any other event triggers if the
- * debounce interval has passed since the user's last trigger in that scenario; duplicates (by event id)
- * and events older than the user's newest by more than the allowed lateness never trigger.
+ * debounce interval has passed since the user's last trigger in that scenario; duplicates (same event
+ * id and content) and events older than the user's newest by more than the allowed lateness never
+ * trigger. An event id reused for another event is refused to {@link #EVENT_ID_CONFLICTS}.
  *
  * <p>Candidates come from the newest broadcast {@link TrendingSnapshot} whose window ended at least the
  * snapshot grace before the trigger's event time. If the watermark has not yet passed that window end
@@ -53,6 +55,12 @@ public final class UserFeatureFunction
   public static final MapStateDescriptor<Long, TrendingSnapshot> TRENDING =
       new MapStateDescriptor<>("trending", Types.LONG, TypeInformation.of(TrendingSnapshot.class));
 
+  /**
+   * Events whose id a recent event of the same user had with another content: refused, for the
+   * dead-letter topic.
+   */
+  public static final OutputTag<Click> EVENT_ID_CONFLICTS = new OutputTag<>("event-id-conflicts") {};
+
   private final FeatureConfig features;
   private final CandidateConfig candidates;
   private final int topCategories;
@@ -65,6 +73,7 @@ public final class UserFeatureFunction
   private transient RequestFactory requests;
   private transient Map<Scenario, NavigableMap<Long, TrendingSnapshot>> snapshotIndex;
   private transient Counter duplicates;
+  private transient Counter conflicts;
   private transient Counter lateEvents;
   private transient Counter strongTriggers;
   private transient Counter debounceTriggers;
@@ -99,6 +108,7 @@ public final class UserFeatureFunction
     requests = new RequestFactory(topCategories, modelInputs, features.sessionGapMs());
     var metrics = getRuntimeContext().getMetricGroup();
     duplicates = metrics.counter("duplicateEvents");
+    conflicts = metrics.counter("eventIdConflicts");
     lateEvents = metrics.counter("lateEvents");
     strongTriggers = metrics.counter("strongActionTriggers");
     debounceTriggers = metrics.counter("debounceTriggers");
@@ -114,10 +124,20 @@ public final class UserFeatureFunction
     if (stored != null && u != stored) {
       expiredUsers.inc();
     }
-    long fingerprint = EventIds.fingerprint(click.eventId);
-    if (u.seenRecently(fingerprint)) {
-      duplicates.inc();
-      return;
+    long fingerprint = EventIds.fingerprint(click);
+    switch (u.recency(fingerprint)) {
+      case DUPLICATE -> {
+        duplicates.inc();
+        return;
+      }
+      case CONFLICT -> {
+        // The first event under an id is the one the state holds; a later, different one under the same
+        // id is refused rather than folded in twice or silently dropped.
+        conflicts.inc();
+        ctx.output(EVENT_ID_CONFLICTS, click);
+        return;
+      }
+      case NEW -> { }
     }
     boolean late = policy.isLate(u, click.eventTime);
     u.apply(click, fingerprint, features);

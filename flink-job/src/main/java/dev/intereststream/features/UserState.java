@@ -1,6 +1,7 @@
 package dev.intereststream.features;
 
 import dev.intereststream.events.Click;
+import dev.intereststream.events.EventIds;
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.Scenario;
 import java.util.Arrays;
@@ -110,20 +111,39 @@ public final class UserState {
     return lastEventTime == NEVER;
   }
 
-  /** True if {@code fingerprint} is among the user's recent event ids. */
-  public boolean seenRecently(long fingerprint) {
+  /** What the user's recent events say about an event with this {@link EventIds} fingerprint. */
+  public enum Recency {
+    /** No recent event had its id. */
+    NEW,
+    /** A recent event had its id and the same content: a re-sent copy. */
+    DUPLICATE,
+    /** A recent event had its id but another content: the id was reused for a different event. */
+    CONFLICT
+  }
+
+  /** Looks {@code fingerprint} up among the user's recent events. */
+  public Recency recency(long fingerprint) {
+    Recency found = Recency.NEW;
     for (int i = 0; i < recentCount; i++) {
-      if (recentIds[i] == fingerprint) {
-        return true;
+      if (EventIds.sameId(recentIds[i], fingerprint)) {
+        if (EventIds.sameContent(recentIds[i], fingerprint)) {
+          return Recency.DUPLICATE;
+        }
+        found = Recency.CONFLICT;
       }
     }
-    return false;
+    return found;
+  }
+
+  /** True if an event with this fingerprint's id is among the user's recent events. */
+  public boolean seenRecently(long fingerprint) {
+    return recency(fingerprint) != Recency.NEW;
   }
 
   /**
    * Folds one event into the state.
    *
-   * @param eventIdFingerprint {@link dev.intereststream.events.EventIds#fingerprint} of the event id
+   * @param eventIdFingerprint {@link EventIds#fingerprint(Click)} of the event
    */
   public void apply(Click click, long eventIdFingerprint, FeatureConfig config) {
     long t = click.eventTime;

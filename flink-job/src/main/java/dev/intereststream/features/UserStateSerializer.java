@@ -1,5 +1,6 @@
 package dev.intereststream.features;
 
+import dev.intereststream.events.EventIds;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -16,11 +17,16 @@ import org.apache.flink.core.memory.DataOutputView;
  * varints, times are deltas (the sequence is sorted, so deltas are small and non-negative), counters
  * are 32-bit floats (exact: state restored from a checkpoint equals the state that was running, on
  * heap and RocksDB backends alike), and only scenarios the user was active in are written.
+ *
+ * <p>Versions: 1 stored recent events as 64-bit event-id hashes; 2 has the same layout, with the low
+ * bits of each recent event holding its content hash ({@link EventIds}). Version-1 entries are read
+ * with those bits cleared (content unknown), so they still catch duplicates but never report a
+ * conflict.
  */
 public final class UserStateSerializer extends TypeSerializer<UserState> {
 
   /** Format written by this release. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   private static final long serialVersionUID = 1L;
   private static final int MAX_ENTRIES = 100_000;
@@ -132,8 +138,9 @@ public final class UserStateSerializer extends TypeSerializer<UserState> {
   @Override
   public UserState deserialize(UserState reuse, DataInputView in) throws IOException {
     int version = in.readUnsignedByte();
-    if (version != 1) {
-      throw new IOException("user state format version " + version + " is newer than this release reads (1)");
+    if (version < 1 || version > FORMAT_VERSION) {
+      throw new IOException("user state format version " + version + " is not one this release reads (1 to "
+          + FORMAT_VERSION + ")");
     }
     UserState u = new UserState();
     long now = VarInts.readSigned(in);
@@ -186,7 +193,8 @@ public final class UserStateSerializer extends TypeSerializer<UserState> {
     int recent = VarInts.readCount(in, MAX_ENTRIES, "recent id");
     u.recentIds = new long[recent];
     for (int i = 0; i < recent; i++) {
-      u.recentIds[i] = in.readLong();
+      long fingerprint = in.readLong();
+      u.recentIds[i] = version == 1 ? fingerprint & ~EventIds.CONTENT_MASK : fingerprint;
     }
     u.recentCount = recent;
     u.recentNext = 0; // ring is full at its restored length; the next id overwrites the oldest

@@ -10,6 +10,7 @@ import dev.intereststream.candidates.TrendingSnapshot;
 import dev.intereststream.events.Click;
 import dev.intereststream.events.DeadLetterRouter;
 import dev.intereststream.events.DecodedRecord;
+import dev.intereststream.events.EventIdConflictDeadLetter;
 import dev.intereststream.events.EventTimeAssigner;
 import dev.intereststream.events.WallClockCappedWatermarks;
 import dev.intereststream.features.FeatureConfig;
@@ -136,11 +137,6 @@ public final class InterestStreamJob {
         .uid("route-dead-letters")
         .name("route dead letters");
 
-    clicks.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-        .sinkTo(deadLetterSink)
-        .uid("dead-letter-sink")
-        .name("click-events-dlq");
-
     DataStream<TrendingSnapshot> trending = clicks
         .filter(new EngagementFilter())
         .uid("engagements")
@@ -156,13 +152,23 @@ public final class InterestStreamJob {
         .name("trending items per scenario");
     BroadcastStream<TrendingSnapshot> trendingBroadcast = trending.broadcast(UserFeatureFunction.TRENDING);
 
-    DataStream<ScoringRequest> requests = clicks
+    SingleOutputStreamOperator<ScoringRequest> requests = clicks
         .keyBy(new UserKey())
         .connect(trendingBroadcast)
         .process(new UserFeatureFunction(features, candidates, options.get(InterestStreamOptions.TOP_CATEGORIES),
             scorer.needsModelInputs()))
         .uid("user-features")
         .name("user features and re-scoring");
+
+    DataStream<DeadLetter> conflicts = requests.getSideOutput(UserFeatureFunction.EVENT_ID_CONFLICTS)
+        .map(new EventIdConflictDeadLetter(Topics.CLICK_EVENTS.name(options)))
+        .uid("event-id-conflicts")
+        .name("event id conflicts");
+    clicks.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
+        .union(conflicts)
+        .sinkTo(deadLetterSink)
+        .uid("dead-letter-sink")
+        .name("click-events-dlq");
 
     return requests
         .transform("batching scorer", TypeInformation.of(InterestUpdate.class),

@@ -36,6 +36,7 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
   private final AtomicLong candidates = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong undecodable = new AtomicLong();
+  private final AtomicLong newestTrigger = new AtomicLong(Long.MIN_VALUE);
   private final Recorder pipelineLatency = new Recorder(MAX_LATENCY_MS, 3);
   private final Recorder visibleLatency = new Recorder(MAX_LATENCY_MS, 3);
   private final Recorder recordLatency = new Recorder(MAX_LATENCY_MS, 3);
@@ -80,6 +81,7 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
           try {
             InterestUpdate u = decoder.decode(r.value(), null);
             long trigger = u.getTriggerEventTime().toEpochMilli();
+            newestTrigger.accumulateAndGet(trigger, Math::max);
             record(pipelineLatency, u.getScoredAt().toEpochMilli() - trigger);
             record(visibleLatency, now - trigger);
             record(recordLatency, r.timestamp() - trigger);
@@ -101,6 +103,11 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
 
   private static void record(Recorder recorder, long ms) {
     recorder.recordValue(Math.max(0, Math.min(MAX_LATENCY_MS, ms)));
+  }
+
+  /** The newest trigger event time among the updates seen so far, Long.MIN_VALUE before the first. */
+  public long newestTriggerEventTime() {
+    return newestTrigger.get();
   }
 
   public long updates() {

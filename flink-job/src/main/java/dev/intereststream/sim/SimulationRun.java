@@ -30,6 +30,7 @@ public final class SimulationRun {
   private final AtomicLong valid = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong newestEventTime = new AtomicLong(Long.MIN_VALUE);
 
   /**
    * @param truth side file of impression truths, or null
@@ -69,6 +70,7 @@ public final class SimulationRun {
       byte[] encoded = encode(e.event());
       writer.write(e.event(), encoded);
       valid.incrementAndGet();
+      newestEventTime.accumulateAndGet(e.event().getEventTime().toEpochMilli(), Math::max);
       if (truth != null) {
         truth.write(e);
       }
@@ -92,6 +94,11 @@ public final class SimulationRun {
 
   public long validEvents() {
     return valid.get();
+  }
+
+  /** Event time of the newest valid event written so far, Long.MIN_VALUE before the first. */
+  public long newestEventTime() {
+    return newestEventTime.get();
   }
 
   public long malformedRecords() {

@@ -164,8 +164,8 @@ public final class TrainingDataExporter {
         trending.advanceTo(click.eventTime);
 
         UserState u = policy.stateFor(users.get(click.userId), click.eventTime);
-        long fingerprint = EventIds.fingerprint(click.eventId);
-        if (u.seenRecently(fingerprint)) {
+        long fingerprint = EventIds.fingerprint(click);
+        if (u.seenRecently(fingerprint)) { // duplicates and conflicts alike, as the job refuses both
           n.duplicates++;
           continue;
         }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class InterestProfileTest {
 
   private static void apply(UserState u, Click c) {
-    u.apply(c, EventIds.fingerprint(c.eventId), UserStateTest.CONFIG);
+    u.apply(c, EventIds.fingerprint(c), UserStateTest.CONFIG);
   }
 
   @Test

@@ -125,6 +125,18 @@ class UserFeatureFunctionTest {
   }
 
   @Test
+  void refusesAnEventIdReusedWithOtherContentToTheConflictOutputAndKeepsTheFirst() throws Exception {
+    send(click("a", 1, 10, 1, Action.CLICK, T0));
+    UserState before = state(harness, 1).copy();
+    Click reused = click("a", 1, 11, 2, Action.PURCHASE, T0 + 1_000);
+    send(reused);
+    assertThat(requests()).hasSize(1);
+    assertThat(state(harness, 1)).isEqualTo(before);
+    assertThat(harness.getSideOutput(UserFeatureFunction.EVENT_ID_CONFLICTS))
+        .extracting(r -> r.getValue()).containsExactly(reused);
+  }
+
+  @Test
   void strongActionsTriggerAtOnceAndOtherEventsAreDebouncedInEventTime() throws Exception {
     send(click("i1", 1, 10, 1, Action.IMPRESSION, T0));             // first event: debounce elapsed
     send(click("i2", 1, 11, 1, Action.IMPRESSION, T0 + 10_000));    // within 30 s: nothing

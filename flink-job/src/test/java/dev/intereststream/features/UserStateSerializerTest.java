@@ -39,7 +39,7 @@ class UserStateSerializerTest {
       Click c = new Click(ev.getEventId(), ev.getUserId(), ev.getItemId(), ev.getCategoryId(), ev.getScenario(),
           ev.getAction(), ev.getDwellMs() == null ? Click.NO_DWELL : (int) (long) ev.getDwellMs(),
           ev.getEventTime().toEpochMilli());
-      users.computeIfAbsent(c.userId, k -> new UserState()).apply(c, EventIds.fingerprint(c.eventId), L50);
+      users.computeIfAbsent(c.userId, k -> new UserState()).apply(c, EventIds.fingerprint(c), L50);
     }
     return users;
   }

@@ -10,6 +10,7 @@ import dev.intereststream.events.EventIds;
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.Scenario;
 import java.util.EnumSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class UserStateTest {
@@ -18,7 +19,7 @@ class UserStateTest {
       EnumSet.of(Action.CLICK, Action.PURCHASE));
 
   private static void apply(UserState u, Click c) {
-    u.apply(c, EventIds.fingerprint(c.eventId), CONFIG);
+    u.apply(c, EventIds.fingerprint(c), CONFIG);
   }
 
   @Test
@@ -96,5 +97,26 @@ class UserStateTest {
     assertThat(u.seenRecently(EventIds.fingerprint("e2"))).isTrue();
     assertThat(u.seenRecently(EventIds.fingerprint("e1"))).isFalse(); // window of 4
     assertThat(u.copy()).isEqualTo(u);
+  }
+
+  @Test
+  void tellsAReSentEventFromAnIdReusedForAnotherEvent() {
+    UserState u = new UserState();
+    Click first = click("e1", 1, 7, 3, Action.CLICK, T0);
+    apply(u, first);
+    assertThat(u.recency(EventIds.fingerprint(first))).isEqualTo(UserState.Recency.DUPLICATE);
+    Click copy = click("e1", 1, 7, 3, Action.CLICK, T0);
+    assertThat(u.recency(EventIds.fingerprint(copy))).isEqualTo(UserState.Recency.DUPLICATE);
+    for (Click other : List.of(click("e1", 1, 8, 3, Action.CLICK, T0), click("e1", 1, 7, 4, Action.CLICK, T0),
+        click("e1", 1, 7, 3, Action.LIKE, T0), click("e1", 1, 7, 3, Action.CLICK, T0 + 1))) {
+      assertThat(u.recency(EventIds.fingerprint(other))).as(other.toString()).isEqualTo(UserState.Recency.CONFLICT);
+    }
+    assertThat(u.recency(EventIds.fingerprint(click("e2", 1, 7, 3, Action.CLICK, T0))))
+        .isEqualTo(UserState.Recency.NEW);
+    // An entry without content (state of format version 1) catches the id but never reports a conflict.
+    UserState legacy = new UserState();
+    legacy.apply(first, EventIds.fingerprint(first.eventId), CONFIG);
+    assertThat(legacy.recency(EventIds.fingerprint(click("e1", 1, 8, 3, Action.CLICK, T0))))
+        .isEqualTo(UserState.Recency.DUPLICATE);
   }
 }
