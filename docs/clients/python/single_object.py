@@ -1,9 +1,9 @@
 """Avro single-object encoding for the interest-stream topics, with python3-avro (1.11).
 
 python3-avro encodes and decodes the body; the 10-byte header (C3 01 + CRC-64-AVRO fingerprint,
-little-endian) comes from the published fingerprints.json, because python3-avro 1.11.1 computes
-the fingerprint from a canonical form that keeps logical-type wrappers, which the job does not
-recognize (every event framed with it is dead-lettered as UNKNOWN_SCHEMA).
+little-endian) comes from the published fingerprints.json: python3-avro 1.11.1's Parsing Canonical
+Form keeps {"type":"long"} for timestamp-millis fields, so a CRC-64-AVRO computed from it is a
+fingerprint the job does not know (every event framed with it is dead-lettered as UNKNOWN_SCHEMA).
 """
 
 import io
