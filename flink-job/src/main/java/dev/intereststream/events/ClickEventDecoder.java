@@ -20,7 +20,8 @@ import org.apache.avro.specific.SpecificDatumReader;
  * {@link ClickEvent} version) without ever throwing: every failure becomes a {@link Rejection}.
  *
  * <p>Decoding is two passes over the body. The first only skips through the writer schema, which
- * checks every length prefix against the bytes actually present; the second materializes the record.
+ * checks every length prefix against the bytes actually present (and refuses a negative one, which
+ * Avro's own skip would take for 0); the second materializes the record.
  * Avro allocates a string's buffer from its length prefix before reading it, so a corrupt prefix
  * would otherwise let one bad record allocate up to 2 GiB. The skip pass costs a fraction of the
  * decode on records of this size. Not thread-safe: one instance per task.
@@ -39,6 +40,7 @@ public final class ClickEventDecoder {
   private final Map<Long, Version> versions = new HashMap<>();
   private final long maxFutureSkewMs;
   private BinaryDecoder decoder;
+  private final LengthCheckingDecoder skipper = new LengthCheckingDecoder();
   private ClickEvent reuse;
 
   private record Version(Schema writer, SpecificDatumReader<ClickEvent> reader) {}
@@ -87,7 +89,7 @@ public final class ClickEventDecoder {
     int bodyLength = value.length - HEADER_LENGTH;
     try {
       decoder = DecoderFactory.get().binaryDecoder(value, HEADER_LENGTH, bodyLength, decoder);
-      GenericDatumReader.skip(version.writer(), decoder);
+      GenericDatumReader.skip(version.writer(), skipper.reset(decoder));
       if (!decoder.isEnd()) {
         return new Rejection(ErrorType.TRAILING_BYTES, "bytes follow the end of the record");
       }

@@ -65,6 +65,14 @@ public final class InterestStreamOptions {
           .withDescription("Producer transaction.timeout.ms. Must not exceed the broker's "
               + "transaction.max.timeout.ms (15 min by default) or every transaction is refused.");
 
+  public static final ConfigOption<Integer> MAX_RECORD_BYTES =
+      key("sink.max-record-bytes").intType().defaultValue(1_000_000)
+          .withDescription("Largest Kafka record (key plus value, in bytes) the sinks write. A dead letter keeps "
+              + "a prefix of the original key (at most 1 KiB) and value, with their sizes and SHA-256 hashes, so "
+              + "that it fits; an update over the limit goes to the dead-letter topic as UPDATE_TOO_LARGE. At "
+              + "least 4096, and 512 bytes below the producer's max.request.size (1048576 unless the client "
+              + "properties set it), or the job refuses to start; keep the topics' max.message.bytes above it.");
+
   // ---- Runtime ----
 
   public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =

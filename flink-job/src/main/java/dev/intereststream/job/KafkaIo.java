@@ -55,7 +55,7 @@ public final class KafkaIo {
         // Upstream producers may write transactionally: never read what they abort.
         .setProperty("isolation.level", "read_committed")
         .setDeserializer(new ClickEventDeserializationSchema(
-            config.get(InterestStreamOptions.MAX_FUTURE_SKEW).toMillis()));
+            config.get(InterestStreamOptions.MAX_FUTURE_SKEW).toMillis(), maxRecordBytes(config)));
   }
 
   private static OffsetsInitializer startingOffsets(InterestStreamOptions.StartingOffsets s) {
@@ -71,7 +71,8 @@ public final class KafkaIo {
     return KafkaSink.<InterestUpdate>builder()
         .setBootstrapServers(config.get(InterestStreamOptions.BOOTSTRAP_SERVERS))
         .setKafkaProducerConfig(producerProperties(config))
-        .setRecordSerializer(new InterestUpdateSerializationSchema(Topics.INTEREST_SCORES.name(config)))
+        .setRecordSerializer(new InterestUpdateSerializationSchema(Topics.INTEREST_SCORES.name(config),
+            Topics.DEAD_LETTERS.name(config), maxRecordBytes(config)))
         .setDeliveryGuarantee(config.get(InterestStreamOptions.DELIVERY_GUARANTEE))
         .setTransactionalIdPrefix(config.get(InterestStreamOptions.TRANSACTIONAL_ID_PREFIX) + "-scores")
         .build();
@@ -81,10 +82,43 @@ public final class KafkaIo {
     return KafkaSink.<DeadLetter>builder()
         .setBootstrapServers(config.get(InterestStreamOptions.BOOTSTRAP_SERVERS))
         .setKafkaProducerConfig(producerProperties(config))
-        .setRecordSerializer(new DeadLetterSerializationSchema(Topics.DEAD_LETTERS.name(config)))
+        .setRecordSerializer(new DeadLetterSerializationSchema(Topics.DEAD_LETTERS.name(config),
+            maxRecordBytes(config)))
         .setDeliveryGuarantee(config.get(InterestStreamOptions.DELIVERY_GUARANTEE))
         .setTransactionalIdPrefix(config.get(InterestStreamOptions.TRANSACTIONAL_ID_PREFIX) + "-dlq")
         .build();
+  }
+
+  /** Smallest accepted {@link InterestStreamOptions#MAX_RECORD_BYTES}: a dead letter's metadata must fit. */
+  static final int MIN_RECORD_BYTES = 4096;
+  /** Bytes Kafka adds to a record's key and value (batch header 61, record framing up to 21, and slack). */
+  static final int RECORD_FRAMING_BYTES = 512;
+  private static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+
+  /**
+   * {@link InterestStreamOptions#MAX_RECORD_BYTES}, checked against the producer's max.request.size at
+   * start-up: a limit the producer does not honour would let a record fail the job at run time.
+   */
+  public static int maxRecordBytes(ReadableConfig config) {
+    int max = config.get(InterestStreamOptions.MAX_RECORD_BYTES);
+    String key = InterestStreamOptions.MAX_RECORD_BYTES.key();
+    if (max < MIN_RECORD_BYTES) {
+      throw new IllegalArgumentException(key + " is " + max + ", less than the minimum " + MIN_RECORD_BYTES);
+    }
+    String configured = clientProperties(config).getProperty("max.request.size");
+    int maxRequestSize;
+    try {
+      maxRequestSize = configured == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(configured.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("max.request.size in the Kafka client properties is not a number");
+    }
+    if (maxRequestSize < (long) max + RECORD_FRAMING_BYTES) {
+      throw new IllegalArgumentException(key + " is " + max + " but the producer's max.request.size is "
+          + maxRequestSize + (configured == null ? " (Kafka's default)" : " (set in the Kafka client properties)")
+          + ": lower " + key + " to at most " + (maxRequestSize - RECORD_FRAMING_BYTES)
+          + " or raise max.request.size");
+    }
+    return max;
   }
 
   private static Properties producerProperties(ReadableConfig config) {

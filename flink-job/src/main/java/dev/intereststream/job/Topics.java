@@ -4,6 +4,7 @@ import dev.intereststream.schemas.ClickEvent;
 import dev.intereststream.schemas.DeadLetter;
 import dev.intereststream.schemas.InterestUpdate;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -38,6 +39,24 @@ public final class Topics {
   /** The key of a record about {@code userId}. */
   public static byte[] userKey(long userId) {
     return Long.toString(userId).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Whether {@code key} is exactly {@link #userKey(long)} of {@code userId}, compared digit by digit
+   * without allocating (it runs for every input record). Leading zeros or a sign make it differ, as
+   * they change the partition the Java client's murmur2 partitioner picks.
+   */
+  public static boolean isUserKey(byte[] key, long userId) {
+    if (userId <= 0) {
+      return Arrays.equals(key, userKey(userId));
+    }
+    int i = key.length;
+    for (long v = userId; v > 0; v /= 10) {
+      if (--i < 0 || key[i] != (byte) ('0' + v % 10)) {
+        return false;
+      }
+    }
+    return i == 0;
   }
 
   /**

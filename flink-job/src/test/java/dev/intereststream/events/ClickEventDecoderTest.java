@@ -71,6 +71,33 @@ class ClickEventDecoderTest {
   }
 
   @Test
+  void negativeStringLengthPrefixIsACorruptPayloadNotTrailingBytes() {
+    // Avro's skip treats a negative length as 0: event_id "abc" with prefix -3 then skips through 'a',
+    // 'b', 'c' as ids, category 1 (zigzag 02) as a valid union index, and stops before the end.
+    byte[] bytes = TestEvents.encode(TestEvents.event("abc", 7, 11, 1, Scenario.NEWS, Action.CLICK, null, T0));
+    bytes[ClickEventDecoder.HEADER_LENGTH] = 0x05; // zigzag -3
+    Rejection r = decoder.decode(bytes, NOW, new Click());
+    assertThat(r.errorType() + ": " + r.reason()).startsWith("CORRUPT_PAYLOAD").contains("negative length -3");
+  }
+
+  @Test
+  void everyNegativeEventIdLengthIsReportedAsSuch() {
+    Random random = new Random(7);
+    for (int n = 0; n < 20; n++) {
+      String id = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
+      byte[] valid = TestEvents.encode(TestEvents.event(id, 1 + random.nextInt(1_000_000), 1 + random.nextInt(50_000),
+          1 + random.nextInt(200), Scenario.ECOMMERCE, Action.CLICK, null, T0));
+      for (int k = 1; k <= 64; k++) {
+        byte[] bytes = valid.clone();
+        bytes[ClickEventDecoder.HEADER_LENGTH] = (byte) (2 * k - 1); // zigzag -k
+        Rejection r = decoder.decode(bytes, NOW, new Click());
+        assertThat(r.errorType() + ": " + r.reason()).as("length prefix -%d before %s", k, id)
+            .startsWith("CORRUPT_PAYLOAD").contains("negative length -" + k);
+      }
+    }
+  }
+
+  @Test
   void rejectsUnknownFingerprintNamingIt() {
     byte[] bytes = valid();
     bytes[5] ^= 0x40;

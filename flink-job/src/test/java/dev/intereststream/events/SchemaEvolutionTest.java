@@ -108,4 +108,52 @@ class SchemaEvolutionTest {
     assertThat(releasedOnly.decode(write(older(), r -> {}), NOW, new Click()).errorType())
         .isEqualTo(ErrorType.UNKNOWN_SCHEMA);
   }
+
+  private static final List<String> DEAD_LETTER_ADDITIONS = List.of("original_key_size", "original_value_size",
+      "original_key_sha256", "original_value_sha256", "truncated");
+
+  /** DeadLetter as released before the size cap: without the size, hash and truncated fields. */
+  static Schema deadLetterBeforeCap() {
+    Schema current = dev.intereststream.schemas.DeadLetter.getClassSchema();
+    SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record("DeadLetter")
+        .namespace(current.getNamespace()).fields();
+    for (Schema.Field f : current.getFields()) {
+      if (!DEAD_LETTER_ADDITIONS.contains(f.name())) {
+        fields = fields.name(f.name()).type(f.schema()).noDefault();
+      }
+    }
+    return fields.endRecord();
+  }
+
+  @Test
+  void deadLettersOfTheReleaseBeforeTheCapReadWithDefaultsAndNewOnesReadWithTheOldSchema() throws Exception {
+    Schema old = deadLetterBeforeCap();
+    GenericRecord r = new GenericData.Record(old);
+    r.put("error_type", "BAD_HEADER");
+    r.put("reason", "r");
+    r.put("source_topic", "click-events");
+    r.put("source_partition", 1);
+    r.put("source_offset", 5L);
+    r.put("source_timestamp", T0);
+    r.put("original_key", java.nio.ByteBuffer.wrap(new byte[] {'7'}));
+    r.put("original_value", java.nio.ByteBuffer.wrap(new byte[] {1, 2}));
+    r.put("dead_lettered_at", T0);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new BinaryMessageEncoder<GenericRecord>(GenericData.get(), old).encode(r, out);
+    org.apache.avro.message.BinaryMessageDecoder<dev.intereststream.schemas.DeadLetter> reader =
+        dev.intereststream.job.Topics.DEAD_LETTERS.newDecoder();
+    reader.addSchema(old);
+    dev.intereststream.schemas.DeadLetter d = reader.decode(out.toByteArray());
+    assertThat(d.getOriginalKeySize()).isNull();
+    assertThat(d.getOriginalValueSha256()).isNull();
+    assertThat(d.getTruncated()).isFalse();
+    assertThat(d.getSourceOffset()).isEqualTo(5L);
+
+    ByteArrayOutputStream current = new ByteArrayOutputStream();
+    dev.intereststream.job.Topics.DEAD_LETTERS.newEncoder().encode(d, current);
+    org.apache.avro.message.BinaryMessageDecoder<GenericRecord> oldReader =
+        new org.apache.avro.message.BinaryMessageDecoder<>(GenericData.get(), old);
+    oldReader.addSchema(dev.intereststream.schemas.DeadLetter.getClassSchema());
+    assertThat(oldReader.decode(current.toByteArray()).get("source_offset")).isEqualTo(5L);
+  }
 }
