@@ -3,6 +3,7 @@ package dev.intereststream.events;
 import dev.intereststream.events.Rejection.ErrorType;
 import dev.intereststream.schemas.ClickEvent;
 import dev.intereststream.schemas.DeadLetter;
+import dev.intereststream.sinks.DeadLetterCap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -30,9 +31,9 @@ public final class EventIdConflictDeadLetter implements MapFunction<Click, DeadL
 
   @Override
   public DeadLetter map(Click click) {
-    ByteBuffer value;
+    byte[] value;
     try {
-      value = ClickEvent.newBuilder()
+      ByteBuffer encoded = ClickEvent.newBuilder()
           .setEventId(click.eventId)
           .setUserId(click.userId)
           .setItemId(click.itemId)
@@ -43,11 +44,13 @@ public final class EventIdConflictDeadLetter implements MapFunction<Click, DeadL
           .setEventTime(Instant.ofEpochMilli(click.eventTime))
           .build()
           .toByteBuffer();
+      value = new byte[encoded.remaining()];
+      encoded.get(value);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // encoding a record built from valid fields into memory
     }
     long now = System.currentTimeMillis();
-    return DeadLetter.newBuilder()
+    DeadLetter.Builder builder = DeadLetter.newBuilder()
         .setErrorType(ErrorType.EVENT_ID_CONFLICT.name())
         .setReason("event_id '" + click.eventId + "' was used by another recent event of user " + click.userId
             + " with different content; the first one was kept, this one refused (value re-encoded from the "
@@ -56,9 +59,9 @@ public final class EventIdConflictDeadLetter implements MapFunction<Click, DeadL
         .setSourcePartition(-1)
         .setSourceOffset(-1)
         .setSourceTimestamp(Instant.ofEpochMilli(click.eventTime))
-        .setOriginalKey(ByteBuffer.wrap(Long.toString(click.userId).getBytes(StandardCharsets.UTF_8)))
-        .setOriginalValue(value)
-        .setDeadLetteredAt(Instant.ofEpochMilli(now))
-        .build();
+        .setDeadLetteredAt(Instant.ofEpochMilli(now));
+    byte[] key = Long.toString(click.userId).getBytes(StandardCharsets.UTF_8);
+    // A valid event is far below any record limit (event ids are at most 128 characters): never cut.
+    return DeadLetterCap.setOriginal(builder, key, value, Integer.MAX_VALUE).build();
   }
 }

@@ -3,6 +3,7 @@ package dev.intereststream.job;
 import dev.intereststream.schemas.ClickEvent;
 import dev.intereststream.schemas.DeadLetter;
 import dev.intereststream.schemas.InterestUpdate;
+import dev.intereststream.schemas.ReleasedSchemas;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -72,9 +73,12 @@ public final class Topics {
       return config.get(nameOption);
     }
 
-    /** A decoder of this topic's values; not thread-safe. */
+    /** A decoder of this topic's values, in every released writer schema; not thread-safe. */
     public BinaryMessageDecoder<V> newDecoder() {
-      return new BinaryMessageDecoder<>(SpecificData.getForClass(valueType), SpecificData.get().getSchema(valueType));
+      BinaryMessageDecoder<V> decoder =
+          new BinaryMessageDecoder<>(SpecificData.getForClass(valueType), SpecificData.get().getSchema(valueType));
+      ReleasedSchemas.of(valueType).forEach(decoder::addSchema);
+      return decoder;
     }
 
     /** An encoder of this topic's values; not thread-safe. */

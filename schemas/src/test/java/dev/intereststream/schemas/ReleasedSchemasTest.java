@@ -21,6 +21,15 @@ class ReleasedSchemasTest {
   }
 
   @Test
+  void currentDeadLetterSchemaIsTheLatestReleasedVersion() {
+    List<Schema> released = ReleasedSchemas.deadLetter();
+    assertThat(ReleasedSchemas.fingerprint(released.get(released.size() - 1)))
+        .as("DeadLetter.avsc changed: add the new full schema to ReleasedSchemas as the next version")
+        .isEqualTo(ReleasedSchemas.fingerprint(DeadLetter.getClassSchema()));
+    assertThat(released.stream().map(ReleasedSchemas::fingerprint).distinct()).hasSize(released.size());
+  }
+
+  @Test
   void releasedVersionsHaveDistinctFingerprints() {
     assertThat(ReleasedSchemas.clickEvent().stream().map(ReleasedSchemas::fingerprint).distinct())
         .hasSize(ReleasedSchemas.clickEvent().size());

@@ -77,8 +77,9 @@ final class StandaloneSchemaFiles {
   }
 
   /**
-   * Every released ClickEvent version (the job decodes each), then the current InterestUpdate and
-   * DeadLetter (the job writes only those; they have no older releases yet).
+   * Every released ClickEvent version (the job decodes each), the current InterestUpdate (no older
+   * release yet) and every released DeadLetter version (the job writes the current one; a consumer of
+   * the dead-letter topic may meet older ones).
    */
   static List<Entry> entries() {
     List<Entry> entries = new ArrayList<>();
@@ -90,7 +91,14 @@ final class StandaloneSchemaFiles {
           i + 1, ReleasedSchemas.fingerprint(s) == current, s));
     }
     entries.add(new Entry("InterestUpdate", "interest-scores", "the job", 1, true, InterestUpdate.getClassSchema()));
-    entries.add(new Entry("DeadLetter", "click-events-dlq", "the job", 1, true, DeadLetter.getClassSchema()));
+    List<Schema> deadLetters = ReleasedSchemas.deadLetter();
+    long currentDeadLetter = ReleasedSchemas.fingerprint(DeadLetter.getClassSchema());
+    for (int i = 0; i < deadLetters.size(); i++) {
+      Schema s = deadLetters.get(i);
+      boolean isCurrent = ReleasedSchemas.fingerprint(s) == currentDeadLetter;
+      entries.add(new Entry("DeadLetter", "click-events-dlq", isCurrent ? "the job" : "earlier releases of the job",
+          i + 1, isCurrent, isCurrent ? DeadLetter.getClassSchema() : s));
+    }
     return entries;
   }
 
