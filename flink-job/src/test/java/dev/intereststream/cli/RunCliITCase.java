@@ -44,7 +44,7 @@ class RunCliITCase {
     try (CliProcess job = CliProcess.start("run", "--bootstrap-servers", bootstrap, "--client-properties",
         clientProps.toString(), "--parallelism", "2", "-D", "job.checkpoint-interval=1s",
         "-D", "candidates.trending-slide=5s", "-D", "candidates.trending-window=1min",
-        "-D", "candidates.snapshot-grace=5s")) {
+        "-D", "candidates.snapshot-grace=5s", "-D", "run.state-dir=" + dir.resolve("state"))) {
       job.awaitLine(l -> l.startsWith("interest-stream: reading click-events"), Duration.ofSeconds(60));
 
       try (CliProcess sim = CliProcess.start("simulate", "--bootstrap-servers", bootstrap, "--topic", "click-events",
