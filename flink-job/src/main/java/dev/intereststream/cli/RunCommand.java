@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs the job against an external Kafka cluster. Under {@code flink run} the job is submitted to
- * that Flink cluster; under {@code java -jar} it runs on a local mini cluster in this process.
+ * that Flink cluster, whose configuration governs checkpoints and recovery; under {@code java -jar} it
+ * runs on a local mini cluster in this process and keeps its checkpoints in {@code run.state-dir}, so a
+ * restart resumes where the last one stopped ({@link LocalState}).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run the job against an existing Kafka cluster (java -jar: local Flink; flink run: that cluster).")
@@ -41,6 +43,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--parallelism", description = "Job parallelism (default: the Flink cluster's).")
   Integer parallelism;
 
+  @Option(names = "--fresh", description = "java -jar only: delete the checkpoints in run.state-dir and start "
+      + "with empty state from the committed offsets (see kafka.starting-offsets) instead of resuming.")
+  boolean fresh;
+
   @Override
   public Integer call() throws Exception {
     Configuration config = settings.toConfiguration();
@@ -48,10 +54,17 @@ final class RunCommand implements Callable<Integer> {
     config.set(InterestStreamOptions.INPUT_TOPIC, inputTopic);
     config.set(InterestStreamOptions.OUTPUT_TOPIC, outputTopic);
     config.set(InterestStreamOptions.DEAD_LETTER_TOPIC, deadLetterTopic);
+    Configuration envConfig = InterestStreamJob.environmentConfig(config);
 
     TopicCheck.requireTopics(kafka.clientProperties(), List.of(inputTopic, outputTopic, deadLetterTopic));
 
-    Configuration envConfig = InterestStreamJob.environmentConfig(config);
+    // Flink's client (flink run) installs a context environment; without one this is java -jar.
+    if (StreamExecutionEnvironment.areExplicitEnvironmentsAllowed()) {
+      envConfig.addAll(LocalState.configure(config, fresh, System.out));
+    } else if (fresh || config.getOptional(InterestStreamOptions.STATE_DIR).isPresent()) {
+      System.out.println("interest-stream: --fresh and " + InterestStreamOptions.STATE_DIR.key() + " apply to "
+          + "java -jar only; on a Flink cluster its configuration governs checkpoints (flink run -s to resume)");
+    }
     envConfig.addAll(config);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(envConfig);
     if (parallelism != null) {

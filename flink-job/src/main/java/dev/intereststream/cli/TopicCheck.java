@@ -1,5 +1,8 @@
 package dev.intereststream.cli;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Collection;
 import java.util.Properties;
 import java.util.Set;
@@ -9,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Start-up check that Kafka is reachable with the given settings and the topics exist, so a wrong
@@ -16,6 +20,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * forever.
  */
 final class TopicCheck {
+
+  private static final int CONNECT_TIMEOUT_MS = 3_000;
 
   private TopicCheck() {}
 
@@ -25,6 +31,7 @@ final class TopicCheck {
     props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
     props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
     String servers = props.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    requireReachable(servers);
     try (Admin admin = Admin.create(props)) {
       Set<String> existing = admin.listTopics().names().get(20, TimeUnit.SECONDS);
       Set<String> missing = new TreeSet<>(topics);
@@ -34,8 +41,8 @@ final class TopicCheck {
             + ": create it (the job does not create topics)");
       }
     } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka at " + servers + " did not answer within 20 s: check "
-          + "--bootstrap-servers and the security settings of --client-properties", e);
+      throw new IllegalStateException("Kafka at " + servers + " accepts connections but did not answer within "
+          + "20 s: check that the port is a Kafka listener and the security settings of --client-properties", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("Kafka at " + servers + " refused the connection: "
           + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage(), e.getCause());
@@ -43,5 +50,33 @@ final class TopicCheck {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while checking Kafka topics", e);
     }
+  }
+
+  /**
+   * Fails at once if no bootstrap address accepts a TCP connection. The admin client would retry such
+   * an address until its API timeout and then report only "timed out waiting for a node assignment".
+   */
+  static void requireReachable(String servers) {
+    java.util.List<String> failures = new java.util.ArrayList<>();
+    for (String server : servers.split(",")) {
+      String address = server.trim();
+      String host = Utils.getHost(address);
+      Integer port = Utils.getPort(address);
+      if (host == null || port == null) {
+        throw new IllegalArgumentException("Kafka bootstrap address '" + address + "' is not host:port: check "
+            + "--bootstrap-servers");
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+        return;
+      } catch (IOException e) {
+        String why = e instanceof java.net.UnknownHostException ? "unknown host"
+            : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        failures.add(address + " (" + why + ")");
+      }
+    }
+    throw new IllegalStateException("cannot connect to Kafka at " + String.join(", ", failures) + ": check "
+        + "--bootstrap-servers (host:port of a broker listener), that the broker is running, and that this "
+        + "machine can reach it (firewall, DNS)");
   }
 }

@@ -34,12 +34,14 @@ import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * Wires the interest-stream graph. Sources and sinks are passed in, so tests can bound the source or
@@ -61,10 +63,12 @@ public final class InterestStreamJob {
   /**
    * Environment settings every run of the job needs: checkpointing (exactly-once barriers), explicit
    * uids only, no Kryo fallback, pinned max parallelism, and a restart strategy unless one is set.
+   *
+   * @throws IllegalArgumentException if {@code job.checkpoint-interval} cannot work
    */
   public static Configuration environmentConfig(ReadableConfig options) {
     Configuration conf = new Configuration();
-    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.get(InterestStreamOptions.CHECKPOINT_INTERVAL));
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval(options));
     conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
     conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
     conf.set(PipelineOptions.GENERIC_TYPES, false);
@@ -84,6 +88,29 @@ public final class InterestStreamJob {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, options.get(RestartStrategyOptions.RESTART_STRATEGY));
     }
     return conf;
+  }
+
+  /**
+   * The checkpoint interval, refused here with the option's name rather than by Flink deep inside
+   * the environment: below Flink's minimum of 10 ms (0 would not disable checkpoints, which the job
+   * needs), or so long that exactly-once transactions, open for an interval, time out first.
+   */
+  static Duration checkpointInterval(ReadableConfig options) {
+    Duration interval = options.get(InterestStreamOptions.CHECKPOINT_INTERVAL);
+    String key = InterestStreamOptions.CHECKPOINT_INTERVAL.key();
+    if (interval.compareTo(Duration.ofMillis(10)) < 0) {
+      throw new IllegalArgumentException(key + " must be at least 10 ms (Flink's minimum; the job needs "
+          + "checkpoints, so they cannot be turned off), not " + TimeUtils.formatWithHighestUnit(interval));
+    }
+    Duration timeout = options.get(InterestStreamOptions.TRANSACTION_TIMEOUT);
+    if (options.get(InterestStreamOptions.DELIVERY_GUARANTEE) == DeliveryGuarantee.EXACTLY_ONCE
+        && interval.compareTo(timeout) >= 0) {
+      throw new IllegalArgumentException(key + " (" + TimeUtils.formatWithHighestUnit(interval) + ") must be "
+          + "shorter than " + InterestStreamOptions.TRANSACTION_TIMEOUT.key() + " ("
+          + TimeUtils.formatWithHighestUnit(timeout) + "): each exactly-once transaction stays open for one "
+          + "interval and would be aborted by Kafka before its checkpoint commits it");
+    }
+    return interval;
   }
 
   /** The scorer the options select; an ONNX model is loaded and checked here, before the job starts. */

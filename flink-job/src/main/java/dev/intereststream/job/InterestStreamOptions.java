@@ -84,6 +84,13 @@ public final class InterestStreamOptions {
       key("job.max-parallelism").intType().defaultValue(128)
           .withDescription("Maximum parallelism (number of key groups); fixed for the life of the state.");
 
+  public static final ConfigOption<String> STATE_DIR =
+      key("run.state-dir").stringType().defaultValue("interest-stream-state")
+          .withDescription("Where 'run' under java -jar (local Flink) keeps its checkpoints: in a "
+              + "subdirectory named after kafka.group-id, kept when the process ends, and resumed from on the "
+              + "next start (--fresh deletes them). A relative path is resolved against the working directory. "
+              + "Not used under flink run, where the cluster's configuration governs.");
+
   // ---- Event time ----
 
   public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =

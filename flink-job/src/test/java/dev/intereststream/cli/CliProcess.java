@@ -88,6 +88,12 @@ final class CliProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Ends the process as kill -9 would: no shutdown hooks, nothing flushed or cancelled. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(20, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {

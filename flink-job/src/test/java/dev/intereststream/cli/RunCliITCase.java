@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** End to end against an existing broker: 'run' the job, 'simulate' traffic into it, 'tail' the output. */
 class RunCliITCase {
@@ -42,7 +44,7 @@ class RunCliITCase {
     try (CliProcess job = CliProcess.start("run", "--bootstrap-servers", bootstrap, "--client-properties",
         clientProps.toString(), "--parallelism", "2", "-D", "job.checkpoint-interval=1s",
         "-D", "candidates.trending-slide=5s", "-D", "candidates.trending-window=1min",
-        "-D", "candidates.snapshot-grace=5s")) {
+        "-D", "candidates.snapshot-grace=5s", "-D", "run.state-dir=" + dir.resolve("state"))) {
       job.awaitLine(l -> l.startsWith("interest-stream: reading click-events"), Duration.ofSeconds(60));
 
       try (CliProcess sim = CliProcess.start("simulate", "--bootstrap-servers", bootstrap, "--topic", "click-events",
@@ -77,6 +79,30 @@ class RunCliITCase {
         "--input-topic", "no-such-topic")) {
       assertThat(job.waitFor(Duration.ofSeconds(45))).isNotZero();
       assertThat(job.output()).contains("has no topic no-such-topic");
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void runFailsWithinSecondsNamingTheAddressWhenNothingListensThere() throws Exception {
+    long start = System.nanoTime();
+    try (CliProcess job = CliProcess.start("run", "--bootstrap-servers", "127.0.0.1:1")) {
+      assertThat(job.waitFor(Duration.ofSeconds(45))).isNotZero();
+      // JVM start included: the admin client alone would retry for 15 s before a vague timeout.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+      assertThat(job.output()).contains("error: cannot connect to Kafka at 127.0.0.1:1 (Connection refused)")
+          .contains("check --bootstrap-servers");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "5ms", "20min"})
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void refusesACheckpointIntervalThatCannotWorkNamingTheOption(String interval) throws Exception {
+    try (CliProcess job = CliProcess.start("run", "--bootstrap-servers", kafka.bootstrapServers(),
+        "-D", "job.checkpoint-interval=" + interval)) {
+      assertThat(job.waitFor(Duration.ofSeconds(45))).isNotZero();
+      assertThat(job.output()).contains("error: job.checkpoint-interval ").doesNotContain("\tat ");
     }
   }
 

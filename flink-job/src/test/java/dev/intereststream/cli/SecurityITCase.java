@@ -53,7 +53,7 @@ class SecurityITCase {
     String bootstrap = kafka.bootstrapServers();
     String props = clientProperties(dir, "app", PASSWORD).toString();
     try (CliProcess job = CliProcess.start("run", "--bootstrap-servers", bootstrap, "--client-properties", props,
-        "-D", "job.checkpoint-interval=1s")) {
+        "-D", "job.checkpoint-interval=1s", "-D", "run.state-dir=" + dir.resolve("state"))) {
       job.awaitLine(l -> l.startsWith("interest-stream: reading click-events"), Duration.ofSeconds(60));
       try (CliProcess sim = CliProcess.start("simulate", "--bootstrap-servers", bootstrap, "--client-properties", props,
           "--topic", "click-events", "--rate", "500", "--duration", "15s", "--users", "300")) {

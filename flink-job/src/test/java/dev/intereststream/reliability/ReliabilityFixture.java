@@ -41,14 +41,14 @@ import org.apache.kafka.common.TopicPartition;
  * between scoring and the sink, reading the committed output, and comparing it update by update with
  * a failure-free run.
  */
-final class ReliabilityFixture {
+public final class ReliabilityFixture {
 
-  static final int PARTITIONS = 4;
+  public static final int PARTITIONS = 4;
 
   private ReliabilityFixture() {}
 
   /** {@code n} simulated events starting an hour ago (valid event times), the same for equal arguments. */
-  static List<ClickEvent> events(int n, long seed) {
+  public static List<ClickEvent> events(int n, long seed) {
     return events(n, seed, (System.currentTimeMillis() / 3_600_000L - 1) * 3_600_000L);
   }
 
@@ -63,7 +63,7 @@ final class ReliabilityFixture {
     return out;
   }
 
-  static void produce(EmbeddedKafka kafka, String topic, List<ClickEvent> events) {
+  public static void produce(EmbeddedKafka kafka, String topic, List<ClickEvent> events) {
     try (KafkaTestSupport.TestProducer producer = KafkaTestSupport.producer(kafka.bootstrapServers(),
         kafka.clientProperties())) {
       for (ClickEvent e : events) {
@@ -151,7 +151,7 @@ final class ReliabilityFixture {
   }
 
   /** Writes events over about {@code seconds}, as live traffic would arrive. */
-  static void produceLive(EmbeddedKafka kafka, String topic, List<ClickEvent> events, double seconds) {
+  public static void produceLive(EmbeddedKafka kafka, String topic, List<ClickEvent> events, double seconds) {
     produceLive(kafka, topic, events, seconds, new Properties());
   }
 
@@ -175,7 +175,7 @@ final class ReliabilityFixture {
   }
 
   /** Waits until the job's consumer group has committed every input offset (so all input is processed). */
-  static void awaitConsumed(EmbeddedKafka kafka, String group, String topic, Duration timeout) throws Exception {
+  public static void awaitConsumed(EmbeddedKafka kafka, String group, String topic, Duration timeout) throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       while (true) {
@@ -202,13 +202,13 @@ final class ReliabilityFixture {
   }
 
   /** The committed (read_committed) updates of a run, by trigger event id, and how often each came. */
-  record Output(Map<String, InterestUpdate> updates, Map<String, Integer> counts) {
-    int duplicates() {
+  public record Output(Map<String, InterestUpdate> updates, Map<String, Integer> counts) {
+    public int duplicates() {
       return counts.values().stream().mapToInt(c -> c - 1).sum();
     }
   }
 
-  static Output read(EmbeddedKafka kafka, Configuration options) {
+  public static Output read(EmbeddedKafka kafka, Configuration options) {
     BinaryMessageDecoder<InterestUpdate> decoder = Topics.INTEREST_SCORES.newDecoder();
     Map<String, InterestUpdate> updates = new HashMap<>();
     Map<String, Integer> counts = new HashMap<>();
@@ -226,7 +226,7 @@ final class ReliabilityFixture {
   }
 
   /** Every update of the reference exactly once, equal in items, scores (1e-5) and interests. */
-  static void assertSameUpdatesOnce(Output reference, Output actual) {
+  public static void assertSameUpdatesOnce(Output reference, Output actual) {
     assertThat(reference.updates()).as("reference updates").hasSizeGreaterThan(100);
     assertThat(actual.duplicates()).as("duplicated updates").isZero();
     assertThat(actual.updates().keySet()).as("trigger event ids")
