@@ -56,7 +56,8 @@ final class RunCommand implements Callable<Integer> {
     config.set(InterestStreamOptions.DEAD_LETTER_TOPIC, deadLetterTopic);
     Configuration envConfig = InterestStreamJob.environmentConfig(config);
 
-    TopicCheck.requireTopics(kafka.clientProperties(), List.of(inputTopic, outputTopic, deadLetterTopic));
+    TopicCheck.requireTopics(kafka.clientProperties(), List.of(inputTopic, outputTopic, deadLetterTopic),
+        List.of(outputTopic, deadLetterTopic), KafkaIo.maxRecordBytes(config));
 
     // Flink's client (flink run) installs a context environment; without one this is java -jar.
     if (StreamExecutionEnvironment.areExplicitEnvironmentsAllowed()) {

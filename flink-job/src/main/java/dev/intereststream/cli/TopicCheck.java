@@ -1,9 +1,13 @@
 package dev.intereststream.cli;
 
+import dev.intereststream.job.InterestStreamOptions;
+import dev.intereststream.job.KafkaIo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -12,12 +16,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Start-up check that Kafka is reachable with the given settings and the topics exist, so a wrong
- * address, wrong credentials or a missing topic is one clear message instead of a job that restarts
- * forever.
+ * Start-up check that Kafka is reachable with the given settings, the topics exist and the topics the
+ * job writes accept its largest record, so a wrong address, wrong credentials, a missing topic or a
+ * topic limit below {@code sink.max-record-bytes} is one clear message instead of a job that restarts
+ * forever or stops at the first large dead letter.
  */
 final class TopicCheck {
 
@@ -25,7 +34,13 @@ final class TopicCheck {
 
   private TopicCheck() {}
 
-  static void requireTopics(Properties clientProperties, Collection<String> topics) {
+  /**
+   * @param topics every topic the job uses
+   * @param written the topics it writes, whose {@code max.message.bytes} must take a record of
+   *     {@code maxRecordBytes} key and value plus Kafka's framing
+   */
+  static void requireTopics(Properties clientProperties, Collection<String> topics, Collection<String> written,
+      int maxRecordBytes) {
     Properties props = new Properties();
     props.putAll(clientProperties);
     props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
@@ -40,6 +55,7 @@ final class TopicCheck {
         throw new IllegalStateException("Kafka at " + servers + " has no topic " + String.join(", ", missing)
             + ": create it (the job does not create topics)");
       }
+      requireRecordLimit(admin, written, maxRecordBytes);
     } catch (TimeoutException e) {
       throw new IllegalStateException("Kafka at " + servers + " accepts connections but did not answer within "
           + "20 s: check that the port is a Kafka listener and the security settings of --client-properties", e);
@@ -49,6 +65,29 @@ final class TopicCheck {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while checking Kafka topics", e);
+    }
+  }
+
+  private static void requireRecordLimit(Admin admin, Collection<String> written, int maxRecordBytes)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    List<ConfigResource> resources =
+        written.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+    Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(20, TimeUnit.SECONDS);
+    long needed = (long) maxRecordBytes + KafkaIo.RECORD_FRAMING_BYTES;
+    for (ConfigResource topic : resources) {
+      ConfigEntry limit = configs.get(topic).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+      if (limit == null || limit.value() == null) {
+        continue; // not visible to this principal: the producer's own limit was checked already
+      }
+      long accepted = Long.parseLong(limit.value());
+      if (accepted < needed) {
+        String key = InterestStreamOptions.MAX_RECORD_BYTES.key();
+        throw new IllegalStateException("topic " + topic.name() + " accepts records of at most " + accepted
+            + " bytes (" + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + "), less than " + key + " (" + maxRecordBytes
+            + ") plus " + KafkaIo.RECORD_FRAMING_BYTES + " bytes of framing: the first large dead letter or update"
+            + " would stop the job. Set -D " + key + "=" + (accepted - KafkaIo.RECORD_FRAMING_BYTES)
+            + " or raise the topic's " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+      }
     }
   }
 

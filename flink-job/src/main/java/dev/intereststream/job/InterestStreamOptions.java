@@ -71,7 +71,8 @@ public final class InterestStreamOptions {
               + "a prefix of the original key (at most 1 KiB) and value, with their sizes and SHA-256 hashes, so "
               + "that it fits; an update over the limit goes to the dead-letter topic as UPDATE_TOO_LARGE. At "
               + "least 4096, and 512 bytes below the producer's max.request.size (1048576 unless the client "
-              + "properties set it), or the job refuses to start; keep the topics' max.message.bytes above it.");
+              + "properties set it) and below the max.message.bytes of the updates and dead-letter topics "
+              + "('run' checks them at start-up), or the job refuses to start.");
 
   // ---- Runtime ----
 

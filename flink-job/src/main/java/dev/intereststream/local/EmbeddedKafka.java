@@ -217,8 +217,14 @@ public final class EmbeddedKafka implements AutoCloseable {
    * producer's first batch does not always survive.
    */
   public void createTopics(Map<String, Integer> partitionsByTopic) throws Exception {
+    createTopics(partitionsByTopic, Map.of());
+  }
+
+  /** Creates topics with the same topic configs (e.g. max.message.bytes) and waits until they serve. */
+  public void createTopics(Map<String, Integer> partitionsByTopic, Map<String, String> topicConfigs) throws Exception {
     List<NewTopic> topics = new ArrayList<>();
-    partitionsByTopic.forEach((name, partitions) -> topics.add(new NewTopic(name, partitions, (short) 1)));
+    partitionsByTopic.forEach(
+        (name, partitions) -> topics.add(new NewTopic(name, partitions, (short) 1).configs(topicConfigs)));
     try (Admin admin = Admin.create(clientProperties())) {
       admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

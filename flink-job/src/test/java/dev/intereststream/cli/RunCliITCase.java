@@ -143,6 +143,18 @@ class RunCliITCase {
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void refusesADeadLetterTopicThatCannotTakeTheLargestDeadLetterNamingTheLimit(@TempDir Path dir) throws Exception {
+    kafka.createTopics(Map.of("small-dlq", 1), Map.of("max.message.bytes", "100000"));
+    try (CliProcess job = CliProcess.start("run", "--bootstrap-servers", kafka.bootstrapServers(),
+        "--dead-letter-topic", "small-dlq", "-D", "run.state-dir=" + dir)) {
+      assertThat(job.waitFor(Duration.ofSeconds(45))).isNotZero();
+      assertThat(job.output()).contains("topic small-dlq accepts records of at most 100000 bytes (max.message.bytes)")
+          .contains("Set -D sink.max-record-bytes=99488").doesNotContain("	at ");
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void refusesAnUnknownJobOption() throws Exception {
     try (CliProcess job = CliProcess.start("run", "--bootstrap-servers", kafka.bootstrapServers(),
         "-D", "scoring.top-kk=5")) {
