@@ -8,12 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.intereststream.events.Click;
 import dev.intereststream.events.ClickEventDecoder;
 import dev.intereststream.events.Rejection;
-import dev.intereststream.job.InterestStreamJob;
-import dev.intereststream.job.InterestStreamOptions;
-import dev.intereststream.job.KafkaIo;
 import dev.intereststream.job.KafkaTestSupport;
 import dev.intereststream.job.Topics;
 import dev.intereststream.local.EmbeddedKafka;
+import dev.intereststream.reliability.ReliabilityFixture;
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.DeadLetter;
 import dev.intereststream.schemas.InterestUpdate;
@@ -30,11 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
@@ -174,25 +171,12 @@ class PythonClientsITCase {
   }
 
   private static void runJob(Configuration options) throws Exception {
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(InterestStreamJob.environmentConfig(options));
-    env.setParallelism(2);
-    InterestStreamJob.build(env, options,
-        KafkaIo.sourceBuilder(options).setBounded(OffsetsInitializer.latest()).build(),
-        KafkaIo.updatesSink(options), KafkaIo.deadLetterSink(options), InterestStreamJob.scorer(options));
-    env.execute("it-python-clients");
+    ReliabilityFixture.environment(options, 2, true, UnaryOperator.identity()).execute("it-python-clients");
   }
 
+  /** The reliability tests' options of one run (input {@code <prefix>-click-events}), without restarts. */
   private static Configuration options(String prefix) {
-    Configuration c = new Configuration();
-    c.set(InterestStreamOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-    c.set(InterestStreamOptions.INPUT_TOPIC, prefix + "-click-events");
-    c.set(InterestStreamOptions.OUTPUT_TOPIC, prefix + "-interest-scores");
-    c.set(InterestStreamOptions.DEAD_LETTER_TOPIC, prefix + "-dlq");
-    c.set(InterestStreamOptions.TRANSACTIONAL_ID_PREFIX, prefix);
-    c.set(InterestStreamOptions.CONSUMER_GROUP, prefix);
-    c.set(InterestStreamOptions.STARTING_OFFSETS, InterestStreamOptions.StartingOffsets.EARLIEST);
-    c.set(InterestStreamOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
+    Configuration c = ReliabilityFixture.options(kafka, prefix + "-click-events", prefix);
     c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     return c;
   }

@@ -73,7 +73,7 @@ public final class ReliabilityFixture {
   }
 
   /** Options of one run: its own output topics, transactional ids and consumer group. */
-  static Configuration options(EmbeddedKafka kafka, String input, String run) {
+  public static Configuration options(EmbeddedKafka kafka, String input, String run) {
     Configuration c = new Configuration();
     c.set(InterestStreamOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     c.set(InterestStreamOptions.INPUT_TOPIC, input);
@@ -96,12 +96,12 @@ public final class ReliabilityFixture {
    * @param bounded whether the source stops at the offsets that are the latest at start
    * @param beforeSink what to put between scoring and the sink (identity for none)
    */
-  static StreamExecutionEnvironment environment(Configuration options, int parallelism, boolean bounded,
+  public static StreamExecutionEnvironment environment(Configuration options, int parallelism, boolean bounded,
       UnaryOperator<DataStream<InterestUpdate>> beforeSink) {
     return environment(options, parallelism, bounded, beforeSink, InterestStreamJob.scorer(options));
   }
 
-  static StreamExecutionEnvironment environment(Configuration options, int parallelism, boolean bounded,
+  public static StreamExecutionEnvironment environment(Configuration options, int parallelism, boolean bounded,
       UnaryOperator<DataStream<InterestUpdate>> beforeSink, dev.intereststream.scoring.ScorerFactory scorer) {
     Configuration env = InterestStreamJob.environmentConfig(options);
     env.addAll(options);
