@@ -27,6 +27,9 @@ import org.apache.flink.core.execution.RecoveryClaimMode;
 final class LocalState {
 
   private static final Pattern CHECKPOINT = Pattern.compile("chk-(\\d+)");
+  private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+  /** File beside the job directories naming the input topic their checkpoints read. */
+  static final String INPUT_MARKER = "input-topic";
 
   private LocalState() {}
 
@@ -75,11 +78,22 @@ final class LocalState {
     }
     if (fresh) {
       deleteRecursively(dir);
+      writeInputTopic(dir, given.get(InterestStreamOptions.INPUT_TOPIC));
       out.println("interest-stream: --fresh: deleted the checkpoints in " + dir + "; starting with empty state "
           + "from " + startingOffsets(given));
       return conf;
     }
     Optional<Checkpoint> latest = latest(dir);
+    String input = given.get(InterestStreamOptions.INPUT_TOPIC);
+    Optional<String> checkpointedInput = readInputTopic(dir);
+    if (latest.isPresent() && checkpointedInput.isPresent() && !checkpointedInput.get().equals(input)) {
+      // The checkpoint holds the source's splits and offsets of the old topic and users' state built
+      // from it: resuming would silently mix the two topics.
+      throw new IllegalArgumentException("the checkpoints in " + dir + " were taken reading topic "
+          + checkpointedInput.get() + ", this run reads " + input + ": use --fresh to start over, or another -D "
+          + InterestStreamOptions.CONSUMER_GROUP.key());
+    }
+    writeInputTopic(dir, input);
     if (latest.isPresent()) {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, latest.get().dir().toUri().toString());
       // The job takes the checkpoint over and deletes it once newer ones exist, so restarts do not pile
@@ -94,8 +108,16 @@ final class LocalState {
 
   /** Where the checkpoints of this job (its consumer group) go. */
   static Path directory(Configuration given) {
-    return Path.of(given.get(InterestStreamOptions.STATE_DIR)).toAbsolutePath().normalize()
-        .resolve(given.get(InterestStreamOptions.CONSUMER_GROUP));
+    String group = given.get(InterestStreamOptions.CONSUMER_GROUP);
+    // The group id names a directory that --fresh deletes: it must stay one plain name inside the
+    // state directory (Kafka allows '/' and '..' in group ids).
+    if (!PLAIN_NAME.matcher(group).matches() || group.equals(".") || group.equals("..")) {
+      throw new IllegalArgumentException(InterestStreamOptions.CONSUMER_GROUP.key() + " '" + group + "' names the "
+          + "checkpoint directory of run under java -jar: use letters, digits and . _ - only (or set -D "
+          + "execution.checkpointing.dir)");
+    }
+    Path root = Path.of(given.get(InterestStreamOptions.STATE_DIR)).toAbsolutePath().normalize();
+    return root.resolve(group);
   }
 
   private static String startingOffsets(Configuration given) {
@@ -142,6 +164,25 @@ final class LocalState {
       }).toList().stream();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + jobDir, e);
+    }
+  }
+
+  /** The input topic the checkpoints in {@code dir} were taken from, if a run wrote it down. */
+  private static Optional<String> readInputTopic(Path dir) {
+    Path marker = dir.resolve(INPUT_MARKER);
+    try {
+      return Files.isRegularFile(marker) ? Optional.of(Files.readString(marker).strip()) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + marker, e);
+    }
+  }
+
+  private static void writeInputTopic(Path dir, String topic) {
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(INPUT_MARKER), topic + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + dir.resolve(INPUT_MARKER), e);
     }
   }
 

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -18,9 +17,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Start-up check that Kafka is reachable with the given settings, the topics exist and the topics the
@@ -31,6 +34,7 @@ import org.apache.kafka.common.utils.Utils;
 final class TopicCheck {
 
   private static final int CONNECT_TIMEOUT_MS = 3_000;
+  private static final Logger LOG = LoggerFactory.getLogger(TopicCheck.class);
 
   private TopicCheck() {}
 
@@ -58,7 +62,8 @@ final class TopicCheck {
       requireRecordLimit(admin, written, maxRecordBytes);
     } catch (TimeoutException e) {
       throw new IllegalStateException("Kafka at " + servers + " accepts connections but did not answer within "
-          + "20 s: check that the port is a Kafka listener and the security settings of --client-properties", e);
+          + "20 s: check that the port is a Kafka listener, that the brokers' advertised.listeners are reachable "
+          + "from this machine, and the security settings of --client-properties", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("Kafka at " + servers + " refused the connection: "
           + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage(), e.getCause());
@@ -69,24 +74,41 @@ final class TopicCheck {
   }
 
   private static void requireRecordLimit(Admin admin, Collection<String> written, int maxRecordBytes)
-      throws ExecutionException, InterruptedException, TimeoutException {
-    List<ConfigResource> resources =
-        written.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-    Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(20, TimeUnit.SECONDS);
+      throws InterruptedException, TimeoutException {
     long needed = (long) maxRecordBytes + KafkaIo.RECORD_FRAMING_BYTES;
-    for (ConfigResource topic : resources) {
-      ConfigEntry limit = configs.get(topic).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+    String key = InterestStreamOptions.MAX_RECORD_BYTES.key();
+    Map<ConfigResource, KafkaFuture<Config>> configs = admin.describeConfigs(
+        written.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).values();
+    for (Map.Entry<ConfigResource, KafkaFuture<Config>> e : configs.entrySet()) {
+      String topic = e.getKey().name();
+      Config config;
+      try {
+        config = e.getValue().get(20, TimeUnit.SECONDS);
+      } catch (ExecutionException failed) {
+        if (failed.getCause() instanceof AuthorizationException) {
+          // Writing needs no DescribeConfigs ACL: a least-privilege principal may not see the limit.
+          LOG.warn("cannot read max.message.bytes of topic {} (no DescribeConfigs permission): make sure it "
+              + "takes records of {} + {} bytes ({})", topic, maxRecordBytes, KafkaIo.RECORD_FRAMING_BYTES, key);
+          continue;
+        }
+        throw new IllegalStateException("cannot read the configuration of topic " + topic + ": "
+            + failed.getCause().getClass().getSimpleName() + ": " + failed.getCause().getMessage(), failed.getCause());
+      }
+      ConfigEntry limit = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
       if (limit == null || limit.value() == null) {
-        continue; // not visible to this principal: the producer's own limit was checked already
+        continue;
       }
       long accepted = Long.parseLong(limit.value());
       if (accepted < needed) {
-        String key = InterestStreamOptions.MAX_RECORD_BYTES.key();
-        throw new IllegalStateException("topic " + topic.name() + " accepts records of at most " + accepted
-            + " bytes (" + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + "), less than " + key + " (" + maxRecordBytes
-            + ") plus " + KafkaIo.RECORD_FRAMING_BYTES + " bytes of framing: the first large dead letter or update"
-            + " would stop the job. Set -D " + key + "=" + (accepted - KafkaIo.RECORD_FRAMING_BYTES)
-            + " or raise the topic's " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        long fitting = accepted - KafkaIo.RECORD_FRAMING_BYTES;
+        String remedy = fitting >= KafkaIo.MIN_RECORD_BYTES
+            ? "Set -D " + key + "=" + fitting + " or raise the topic's " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
+            : "Raise the topic's " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + " to at least "
+                + (KafkaIo.MIN_RECORD_BYTES + KafkaIo.RECORD_FRAMING_BYTES);
+        throw new IllegalStateException("topic " + topic + " accepts records of at most " + accepted + " bytes ("
+            + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + "), less than " + key + " (" + maxRecordBytes + ") plus "
+            + KafkaIo.RECORD_FRAMING_BYTES + " bytes of framing: the first large dead letter or update would stop "
+            + "the job. " + remedy);
       }
     }
   }

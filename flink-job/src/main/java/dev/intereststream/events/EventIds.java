@@ -29,13 +29,18 @@ public final class EventIds {
     return mix(h) & ~CONTENT_MASK;
   }
 
-  /** The fingerprint of an event: its id and its content. */
+  /**
+   * The fingerprint of an event: its id and its content. Fingerprints are kept in savepoints, so this
+   * function is part of the user state format: changing it (or the fields it reads) makes re-sent
+   * copies of events from before the change look like conflicts. Enum symbols enter by name (String's
+   * hash is specified), not by ordinal, so a symbol added to Scenario or Action changes nothing.
+   */
   public static long fingerprint(Click click) {
     long h = click.userId;
     h = h * 0x9E3779B97F4A7C15L + click.itemId;
     h = h * 0x9E3779B97F4A7C15L + click.categoryId;
-    h = h * 0x9E3779B97F4A7C15L + click.scenario.ordinal();
-    h = h * 0x9E3779B97F4A7C15L + click.action.ordinal();
+    h = h * 0x9E3779B97F4A7C15L + click.scenario.name().hashCode();
+    h = h * 0x9E3779B97F4A7C15L + click.action.name().hashCode();
     h = h * 0x9E3779B97F4A7C15L + click.dwellMs;
     h = h * 0x9E3779B97F4A7C15L + click.eventTime;
     long content = mix(h) & CONTENT_MASK;

@@ -17,7 +17,9 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * <p>The cap only binds for events stamped after the wall clock, so replaying a log of past events
  * produces exactly the watermarks of plain bounded out-of-orderness: replays stay deterministic. The
  * cost is for live input only: while a future-stamped event is the newest of its partition, the
- * watermark follows the wall clock instead of that event.
+ * watermark follows the wall clock instead of that event, so whatever waits for the watermark at that
+ * event's time (its trending bucket, its user's re-scoring request) waits until the wall clock gets
+ * there: the skewed device's own update comes late by about its clock's lead, and nobody else's does.
  */
 public final class WallClockCappedWatermarks implements WatermarkGenerator<DecodedRecord> {
 
@@ -59,6 +61,10 @@ public final class WallClockCappedWatermarks implements WatermarkGenerator<Decod
     private final long maxLeadMs;
 
     public Supplier(Duration outOfOrderness, Duration maxLead) {
+      if (outOfOrderness.isNegative() || maxLead.isNegative()) {
+        throw new IllegalArgumentException("events.max-out-of-orderness and events.watermark-max-lead must not be "
+            + "negative, were " + outOfOrderness + " and " + maxLead);
+      }
       this.outOfOrdernessMs = outOfOrderness.toMillis();
       this.maxLeadMs = maxLead.toMillis();
     }

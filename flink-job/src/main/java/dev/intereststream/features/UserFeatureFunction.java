@@ -44,7 +44,10 @@ import org.apache.flink.util.OutputTag;
  * (a replay or catch-up outruns the trending path), the request waits in keyed state for an event-time
  * timer at the window end: the trending path emits a snapshot before it forwards the watermark past
  * its end, so the choice is the same however the broadcast and keyed inputs interleave. Live traffic
- * never waits when the grace exceeds the watermark's out-of-orderness bound.
+ * never waits when the grace exceeds the watermark's out-of-orderness bound, except an event stamped
+ * ahead of the wall clock by more than that margin: the watermark follows the wall clock (see
+ * {@code WallClockCappedWatermarks}), so such a user's update waits about as long as their clock runs
+ * ahead.
  *
  * <p>Idle users expire in event time: one timer per user at its last event time plus the TTL.
  */

@@ -98,6 +98,11 @@ public final class InterestStreamJob {
   static Duration checkpointInterval(ReadableConfig options) {
     Duration interval = options.get(InterestStreamOptions.CHECKPOINT_INTERVAL);
     String key = InterestStreamOptions.CHECKPOINT_INTERVAL.key();
+    if (options.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isPresent()) {
+      // Callers add the options after these settings, so Flink's key would replace the checked value.
+      throw new IllegalArgumentException("set " + key + ", not " + CheckpointingOptions.CHECKPOINTING_INTERVAL.key()
+          + ": the job sets Flink's interval from its own option, after checking it");
+    }
     if (interval.compareTo(Duration.ofMillis(10)) < 0) {
       throw new IllegalArgumentException(key + " must be at least 10 ms (Flink's minimum; the job needs "
           + "checkpoints, so they cannot be turned off), not " + TimeUtils.formatWithHighestUnit(interval));

@@ -90,7 +90,7 @@ public final class KafkaIo {
   }
 
   /** Smallest accepted {@link InterestStreamOptions#MAX_RECORD_BYTES}: a dead letter's metadata must fit. */
-  static final int MIN_RECORD_BYTES = 4096;
+  public static final int MIN_RECORD_BYTES = 4096;
   /** Bytes Kafka adds to a record's key and value (batch header 61, record framing up to 21, and slack). */
   public static final int RECORD_FRAMING_BYTES = 512;
   private static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;

@@ -38,8 +38,9 @@ public final class DeadLetterSerializationSchema extends SingleObjectSerializati
   ProducerRecord<byte[], byte[]> oversized(DeadLetter deadLetter, byte[] key, byte[] value, KafkaSinkContext context,
       Long timestamp) {
     DeadLetter d = deadLetter;
-    // Cutting n bytes shrinks the encoding by at least n (length prefixes only get shorter), so the
-    // second pass is a safety net, not an expected case.
+    // Cutting n bytes shrinks the encoding by at least n (length prefixes only get shorter); a dead
+    // letter built without DeadLetterCap gains its sizes and hashes (~80 bytes) in the first pass, so
+    // it usually needs the second one.
     for (int attempt = 0; attempt < 3 && d != null; attempt++) {
       d = DeadLetterCap.shrink(d, excess(key, value));
       if (d != null) {

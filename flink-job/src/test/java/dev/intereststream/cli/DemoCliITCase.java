@@ -61,8 +61,9 @@ class DemoCliITCase {
       assertThat(Long.parseLong(s.get("dead_letters"))).isPositive();
       assertThat(Long.parseLong(s.get("first_update_after_s"))).isBetween(0L, 30L);
       // At 1,000 events/s the job keeps up: its output trails the newest input by about a checkpoint
-      // interval (1 s in the demo), not by a growing amount.
-      assertThat(Long.parseLong(s.get("steady_behind_max_ms"))).isBetween(0L, 5_000L);
+      // interval (1 s in the demo), not by an amount that grows over the 40 s (the committed-offset lag
+      // shown before climbed steadily); the bound leaves room for a slow checkpoint on a loaded machine.
+      assertThat(Long.parseLong(s.get("steady_behind_max_ms"))).isBetween(0L, 10_000L);
       assertThat(demo.output()).contains("categories").contains("top items");
       assertThat(demo.output()).doesNotContain("Exception");
     }

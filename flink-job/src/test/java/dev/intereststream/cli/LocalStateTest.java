@@ -75,7 +75,7 @@ class LocalStateTest {
     Configuration conf = LocalState.configure(given(dir, Map.of()), true, out);
 
     assertThat(conf.getOptional(StateRecoveryOptions.SAVEPOINT_PATH)).isEmpty();
-    assertThat(dir.resolve("g")).doesNotExist();
+    assertThat(dir.resolve("g").resolve("job-a")).doesNotExist();
     assertThat(dir.resolve("other-group")).exists();
     assertThat(printed.toString(StandardCharsets.UTF_8)).contains("--fresh: deleted the checkpoints in " + dir.resolve("g"));
   }
@@ -94,6 +94,32 @@ class LocalStateTest {
     assertThat(conf.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEmpty();
     assertThat(conf.getOptional(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS)).isEmpty();
     assertThat(conf.getOptional(StateRecoveryOptions.SAVEPOINT_PATH)).isEmpty();
+  }
+
+  @Test
+  void refusesToResumeCheckpointsTakenFromAnotherInputTopic(@TempDir Path dir) throws Exception {
+    checkpoint(dir.resolve("g"), "job-a", 5, 1_000, true);
+    Map<String, String> first = Map.of("topics.click-events", "clicks-a");
+    LocalState.configure(given(dir, first), false, out); // writes down the topic it reads
+
+    assertThatThrownBy(() -> LocalState.configure(given(dir, Map.of("topics.click-events", "clicks-b")), false, out))
+        .hasMessageContaining("were taken reading topic clicks-a, this run reads clicks-b")
+        .hasMessageContaining("--fresh");
+    assertThat(LocalState.configure(given(dir, first), false, out).getOptional(StateRecoveryOptions.SAVEPOINT_PATH))
+        .isPresent();
+    assertThat(LocalState.configure(given(dir, Map.of("topics.click-events", "clicks-b")), true, out)
+        .getOptional(StateRecoveryOptions.SAVEPOINT_PATH)).isEmpty();
+  }
+
+  @Test
+  void refusesAGroupIdThatIsNotOnePlainDirectoryName(@TempDir Path dir) {
+    for (String group : new String[] {"..", ".", "a/b", "a\\b", "../../etc"}) {
+      Configuration c = given(dir, Map.of());
+      c.setString("kafka.group-id", group);
+      assertThatThrownBy(() -> LocalState.configure(c, true, out)).as(group)
+          .hasMessageContaining("kafka.group-id '" + group + "' names the checkpoint directory");
+    }
+    assertThat(dir).exists();
   }
 
   @Test

@@ -88,8 +88,9 @@ class RunCliITCase {
     long start = System.nanoTime();
     try (CliProcess job = CliProcess.start("run", "--bootstrap-servers", "127.0.0.1:1")) {
       assertThat(job.waitFor(Duration.ofSeconds(45))).isNotZero();
-      // JVM start included: the admin client alone would retry for 15 s before a vague timeout.
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+      // JVM start included, so the bound is loose: the admin client alone would retry for its 15 s API
+      // timeout before a vague message.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(14));
       assertThat(job.output()).contains("error: cannot connect to Kafka at 127.0.0.1:1 (Connection refused)")
           .contains("check --bootstrap-servers");
     }
