@@ -2,13 +2,13 @@ package dev.intereststream.events;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
-import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 
 /**
- * Bounded-out-of-orderness watermarks in which no event counts for more than the wall clock plus
+ * Flink's bounded-out-of-orderness watermarks, fed no timestamp later than the wall clock plus
  * {@code maxLead}. A device whose clock runs minutes ahead still gets its event accepted (up to
  * {@code events.max-future-skew}) and keeps that event's own timestamp for state and windows, but it
  * can no longer drag the partition's watermark minutes into the future, where every live engagement
@@ -23,10 +23,14 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  */
 public final class WallClockCappedWatermarks implements WatermarkGenerator<DecodedRecord> {
 
-  private final long outOfOrdernessMs;
+  private final BoundedOutOfOrdernessWatermarks<DecodedRecord> watermarks;
   private final long maxLeadMs;
   private final LongSupplier wallClock;
-  private long maxTimestamp;
+  /**
+   * The wall clock plus the lead, as last read. It only grows, so an event at or before it needs no cap
+   * and no clock read: the common case costs one comparison.
+   */
+  private long cap = Long.MIN_VALUE;
 
   /**
    * @param outOfOrdernessMs how far behind the newest (capped) timestamp the watermark trails
@@ -34,24 +38,24 @@ public final class WallClockCappedWatermarks implements WatermarkGenerator<Decod
    * @param wallClock milliseconds since the epoch
    */
   public WallClockCappedWatermarks(long outOfOrdernessMs, long maxLeadMs, LongSupplier wallClock) {
-    this.outOfOrdernessMs = outOfOrdernessMs;
+    this.watermarks = new BoundedOutOfOrdernessWatermarks<>(Duration.ofMillis(outOfOrdernessMs));
     this.maxLeadMs = maxLeadMs;
     this.wallClock = wallClock;
-    // As BoundedOutOfOrdernessWatermarks: the first watermark is Long.MIN_VALUE, without overflow.
-    this.maxTimestamp = Long.MIN_VALUE + outOfOrdernessMs + 1;
   }
 
   @Override
   public void onEvent(DecodedRecord event, long eventTimestamp, WatermarkOutput output) {
-    if (eventTimestamp <= maxTimestamp) {
-      return; // the common case (and dead letters at Long.MIN_VALUE) reads no clock
+    long timestamp = eventTimestamp;
+    if (timestamp > cap) {
+      cap = Math.max(cap, wallClock.getAsLong() + maxLeadMs);
+      timestamp = Math.min(timestamp, cap);
     }
-    maxTimestamp = Math.max(maxTimestamp, Math.min(eventTimestamp, wallClock.getAsLong() + maxLeadMs));
+    watermarks.onEvent(event, timestamp, output);
   }
 
   @Override
   public void onPeriodicEmit(WatermarkOutput output) {
-    output.emitWatermark(new Watermark(maxTimestamp - outOfOrdernessMs - 1));
+    watermarks.onPeriodicEmit(output);
   }
 
   /** Creates one generator per source split, reading the wall clock of the task manager. */

@@ -99,7 +99,8 @@ public final class DeadLetterCap {
     }
   }
 
-  static byte[] bytes(ByteBuffer b) {
+  /** The remaining bytes of {@code b} (not consumed), or null. */
+  public static byte[] bytes(ByteBuffer b) {
     if (b == null) {
       return null;
     }

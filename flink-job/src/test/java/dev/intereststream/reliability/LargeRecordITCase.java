@@ -9,7 +9,7 @@ import dev.intereststream.local.EmbeddedKafka;
 import dev.intereststream.reliability.ReliabilityFixture.Output;
 import dev.intereststream.schemas.ClickEvent;
 import dev.intereststream.schemas.DeadLetter;
-import java.nio.ByteBuffer;
+import dev.intereststream.sinks.DeadLetterCap;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
@@ -77,11 +77,11 @@ class LargeRecordITCase {
       assertThat(d.getErrorType()).isEqualTo("BAD_HEADER");
       assertThat(d.getOriginalKeySize()).isEqualTo(KEY_BYTES);
       assertThat(d.getOriginalValueSize()).isEqualTo(VALUE_BYTES);
-      assertThat(bytes(d.getOriginalKeySha256())).isEqualTo(sha256(key));
-      assertThat(bytes(d.getOriginalValueSha256())).isEqualTo(sha256(value));
+      assertThat(DeadLetterCap.bytes(d.getOriginalKeySha256())).isEqualTo(sha256(key));
+      assertThat(DeadLetterCap.bytes(d.getOriginalValueSha256())).isEqualTo(sha256(value));
       assertThat(d.getTruncated()).isTrue();
-      byte[] keyPrefix = bytes(d.getOriginalKey());
-      byte[] valuePrefix = bytes(d.getOriginalValue());
+      byte[] keyPrefix = DeadLetterCap.bytes(d.getOriginalKey());
+      byte[] valuePrefix = DeadLetterCap.bytes(d.getOriginalValue());
       assertThat(keyPrefix).isNotEmpty().isEqualTo(Arrays.copyOf(key, keyPrefix.length));
       assertThat(valuePrefix).isNotEmpty().isEqualTo(Arrays.copyOf(value, valuePrefix.length));
       assertThat(record.key()).as("the dead letter's Kafka key is the key prefix").isEqualTo(keyPrefix);
@@ -100,12 +100,4 @@ class LargeRecordITCase {
     return MessageDigest.getInstance("SHA-256").digest(bytes);
   }
 
-  static byte[] bytes(ByteBuffer b) {
-    if (b == null) {
-      return null;
-    }
-    byte[] out = new byte[b.remaining()];
-    b.duplicate().get(out);
-    return out;
-  }
 }
