@@ -22,7 +22,7 @@ final class JobSettings {
       .map(o -> o.key().substring(0, o.key().indexOf('.') + 1)).collect(Collectors.toSet());
 
   @Option(names = "-D", paramLabel = "key=value",
-      description = "Set a job option (see README's configuration reference) or any Flink option.")
+      description = "Set a job option (see docs/configuration.md) or any Flink option.")
   Map<String, String> settings = new LinkedHashMap<>();
 
   /** The settings as a Flink configuration, after validation. */

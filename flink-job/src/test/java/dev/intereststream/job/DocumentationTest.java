@@ -12,7 +12,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.util.TimeUtils;
 import org.junit.jupiter.api.Test;
 
-/** Keeps the README's configuration reference and the compose file honest. */
+/** Keeps the configuration reference (docs/configuration.md), the README's first lines and the compose file honest. */
 class DocumentationTest {
 
   private static final Path ROOT = Path.of("..");
@@ -35,10 +35,10 @@ class DocumentationTest {
   }
 
   @Test
-  void readmeDocumentsEveryOptionWithItsDefault() throws Exception {
-    String readme = Files.readString(ROOT.resolve("README.md"));
+  void configurationReferenceDocumentsEveryOptionWithItsDefault() throws Exception {
+    String reference = Files.readString(ROOT.resolve("docs").resolve("configuration.md"));
     for (ConfigOption<?> option : InterestStreamOptions.all()) {
-      assertThat(readme).as("README row of %s", option.key())
+      assertThat(reference).as("docs/configuration.md row of %s", option.key())
           .contains("| `" + option.key() + "` | `" + defaultText(option) + "` |");
     }
   }
