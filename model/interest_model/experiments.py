@@ -29,7 +29,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))          # model/
 REPO = os.path.dirname(HERE)
-JAR = os.environ.get("INTEREST_STREAM_JAR", os.path.join(REPO, "flink-job", "target", "interest-stream.jar"))
+JAR = os.environ.get("INTEREST_STREAM_JAR", os.path.join(REPO, "flink-job", "tools", "target", "interest-stream.jar"))
 
 EVENTS = 1_500_000
 START = "2026-01-01T00:00:00Z"

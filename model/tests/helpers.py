@@ -12,7 +12,7 @@ from .synthetic import make_spec
 
 MODEL_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO_ROOT = os.path.dirname(MODEL_DIR)
-JAR = os.environ.get("INTEREST_STREAM_JAR", os.path.join(REPO_ROOT, "flink-job", "target", "interest-stream.jar"))
+JAR = os.environ.get("INTEREST_STREAM_JAR", os.path.join(REPO_ROOT, "flink-job", "tools", "target", "interest-stream.jar"))
 ORT_CHECK = os.path.join(MODEL_DIR, "tests", "ort_check", "OrtGoldenCheck.java")
 
 

@@ -1,8 +1,8 @@
-"""Writes the Java test fixture flink-job/src/test/resources/models/sequence-length-20.onnx: a small,
+"""Writes the Java test fixture flink-job/tools/src/test/resources/models/sequence-length-20.onnx: a small,
 untrained model exported for a feature spec with sequence length 20, which the job must refuse at
 start-up (OnnxModelTest). Run from the repository root:
 
-    /usr/bin/python3 model/tests/make_java_fixture.py flink-job/src/test/resources/models/sequence-length-20.onnx
+    /usr/bin/python3 model/tests/make_java_fixture.py flink-job/tools/src/test/resources/models/sequence-length-20.onnx
 """
 import os
 import sys
