@@ -1,11 +1,9 @@
 package dev.intereststream.candidates;
 
-import dev.intereststream.job.InterestStreamOptions;
 import java.io.Serializable;
-import org.apache.flink.configuration.ReadableConfig;
 
 /**
- * Candidate and trending settings, resolved from {@link InterestStreamOptions}.
+ * Candidate and trending settings, resolved from the job's options by the wiring.
  *
  * @param windowMs trending window length
  * @param slideMs trending window slide (bucket length)
@@ -46,15 +44,5 @@ public record CandidateConfig(long windowMs, long slideMs, int trendingItems, in
   /** Number of slide buckets in one window. */
   public int buckets() {
     return (int) (windowMs / slideMs);
-  }
-
-  public static CandidateConfig from(ReadableConfig config) {
-    return new CandidateConfig(
-        config.get(InterestStreamOptions.TRENDING_WINDOW).toMillis(),
-        config.get(InterestStreamOptions.TRENDING_SLIDE).toMillis(),
-        config.get(InterestStreamOptions.TRENDING_ITEMS),
-        config.get(InterestStreamOptions.ITEMS_PER_CATEGORY),
-        config.get(InterestStreamOptions.USER_TOP_CATEGORIES),
-        config.get(InterestStreamOptions.SNAPSHOT_GRACE).toMillis());
   }
 }

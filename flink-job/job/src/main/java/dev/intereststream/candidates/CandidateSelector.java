@@ -1,7 +1,6 @@
 package dev.intereststream.candidates;
 
-import dev.intereststream.features.UserState;
-import dev.intereststream.scoring.ScoringRequest;
+import dev.intereststream.contracts.ScoringRequest;
 import java.util.Arrays;
 
 /**
@@ -21,22 +20,12 @@ public final class CandidateSelector {
     return snapshot == null || snapshot.size() == 0 ? 0f : (float) (count / (double) Math.max(1, snapshot.counts[0]));
   }
 
-  /** Items the user engaged with (the sequence), sorted, for {@link #select}. */
-  public static long[] consumedItems(UserState user) {
-    long[] consumed = new long[user.sequenceSize()];
-    for (int i = 0; i < consumed.length; i++) {
-      consumed[i] = user.sequenceItem(i);
-    }
-    Arrays.sort(consumed);
-    return consumed;
-  }
-
   /**
    * Fills the candidate arrays of {@code request}.
    *
    * @param snapshot trending snapshot of the request's scenario, or null if none is known
    * @param userCategories the user's categories, strongest first (only the first few are used)
-   * @param consumed the user's {@link #consumedItems} at the trigger
+   * @param consumed the items the user engaged with at the trigger, sorted
    */
   public void select(TrendingSnapshot snapshot, long[] userCategories, long[] consumed, ScoringRequest request) {
     if (snapshot == null || snapshot.size() == 0) {

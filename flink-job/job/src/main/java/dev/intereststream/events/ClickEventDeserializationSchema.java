@@ -1,8 +1,8 @@
 package dev.intereststream.events;
 
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.schemas.DeadLetter;
-import dev.intereststream.sinks.DeadLetterCap;
+import dev.intereststream.contracts.DeadLetterCap;
 import java.time.Instant;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

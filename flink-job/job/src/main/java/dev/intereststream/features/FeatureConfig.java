@@ -1,14 +1,12 @@
 package dev.intereststream.features;
 
-import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.schemas.Action;
 import java.io.Serializable;
 import java.util.EnumSet;
 import java.util.Set;
-import org.apache.flink.configuration.ReadableConfig;
 
 /**
- * The per-user feature and re-scoring settings, resolved from {@link InterestStreamOptions} once and
+ * The per-user feature and re-scoring settings, resolved from the job's options once (by the job's wiring) and
  * shipped with the function.
  *
  * @param sequenceLength engagements kept per user (L)
@@ -44,26 +42,5 @@ public record FeatureConfig(
       throw new IllegalArgumentException("rescoring.strong-actions may not contain UNKNOWN or IMPRESSION");
     }
     strongActions = EnumSet.copyOf(strongActions.isEmpty() ? EnumSet.noneOf(Action.class) : strongActions);
-  }
-
-  /** Reads the settings from a Flink configuration. */
-  public static FeatureConfig from(ReadableConfig config) {
-    EnumSet<Action> strong = EnumSet.noneOf(Action.class);
-    for (String name : config.get(InterestStreamOptions.STRONG_ACTIONS)) {
-      try {
-        strong.add(Action.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("rescoring.strong-actions: unknown action '" + name + "'", e);
-      }
-    }
-    return new FeatureConfig(
-        config.get(InterestStreamOptions.SEQUENCE_LENGTH),
-        config.get(InterestStreamOptions.TRACKED_CATEGORIES),
-        config.get(InterestStreamOptions.DEDUP_WINDOW),
-        config.get(InterestStreamOptions.SESSION_GAP).toMillis(),
-        config.get(InterestStreamOptions.USER_TTL).toMillis(),
-        config.get(InterestStreamOptions.ALLOWED_LATENESS).toMillis(),
-        config.get(InterestStreamOptions.DEBOUNCE_INTERVAL).toMillis(),
-        strong);
   }
 }

@@ -2,7 +2,7 @@ package dev.intereststream.features;
 
 import dev.intereststream.events.Click;
 import dev.intereststream.schemas.TriggerReason;
-import dev.intereststream.scoring.ScoringRequest;
+import dev.intereststream.contracts.ScoringRequest;
 
 /**
  * Builds the user part of a {@link ScoringRequest} from a user's state: the trigger, the category

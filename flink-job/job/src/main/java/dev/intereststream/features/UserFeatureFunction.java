@@ -7,7 +7,7 @@ import dev.intereststream.events.Click;
 import dev.intereststream.events.EventIds;
 import dev.intereststream.schemas.Scenario;
 import dev.intereststream.schemas.TriggerReason;
-import dev.intereststream.scoring.ScoringRequest;
+import dev.intereststream.contracts.ScoringRequest;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -155,7 +155,7 @@ public final class UserFeatureFunction
     }
     if (reason != null) {
       u.setLastTriggerTime(click.scenario, Math.max(u.lastTriggerTime(click.scenario), click.eventTime));
-      PendingRequest p = new PendingRequest(requests.create(u, click, reason), CandidateSelector.consumedItems(u),
+      PendingRequest p = new PendingRequest(requests.create(u, click, reason), ConsumedItems.of(u),
           candidates.snapshotEndFor(click.eventTime));
       if (ctx.currentWatermark() >= p.snapshotEnd) {
         out.collect(complete(p, ctx));

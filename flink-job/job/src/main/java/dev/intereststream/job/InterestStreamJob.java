@@ -1,5 +1,6 @@
 package dev.intereststream.job;
 
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.candidates.CandidateConfig;
 import dev.intereststream.candidates.EngagementFilter;
 import dev.intereststream.candidates.ItemEngagementCounter;
@@ -22,7 +23,7 @@ import dev.intereststream.scoring.BatchingScorer;
 import dev.intereststream.scoring.HeuristicScorer;
 import dev.intereststream.scoring.OnnxScorer;
 import dev.intereststream.scoring.ScorerFactory;
-import dev.intereststream.scoring.ScoringRequest;
+import dev.intereststream.contracts.ScoringRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,8 +157,8 @@ public final class InterestStreamJob {
   public static ScorerFactory scorer(ReadableConfig options) {
     return switch (options.get(InterestStreamOptions.SCORER)) {
       case ONNX -> new OnnxScorer.Factory(options.get(InterestStreamOptions.MODEL_PATH),
-          options.get(InterestStreamOptions.BATCH_SIZE), CandidateConfig.from(options).maxCandidates(),
-          FeatureConfig.from(options).sequenceLength());
+          options.get(InterestStreamOptions.BATCH_SIZE), JobConfigs.candidates(options).maxCandidates(),
+          JobConfigs.features(options).sequenceLength());
       case HEURISTIC -> new HeuristicScorer.Factory();
     };
   }
@@ -191,8 +192,8 @@ public final class InterestStreamJob {
    */
   public static DataStream<InterestUpdate> updates(StreamExecutionEnvironment env, ReadableConfig options,
       Source<DecodedRecord, ?, ?> source, Sink<DeadLetter> deadLetterSink, ScorerFactory scorer) {
-    FeatureConfig features = FeatureConfig.from(options);
-    CandidateConfig candidates = CandidateConfig.from(options);
+    FeatureConfig features = JobConfigs.features(options);
+    CandidateConfig candidates = JobConfigs.candidates(options);
 
     WatermarkStrategy<DecodedRecord> watermarks = watermarks(options);
 

@@ -2,6 +2,7 @@ package dev.intereststream.job;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import dev.intereststream.contracts.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,18 +29,12 @@ public final class InterestStreamOptions {
               + "protocol, SASL, TLS), applied to the consumer and the producers. Keeps credentials off the "
               + "command line; its values are never logged.");
 
-  public static final ConfigOption<String> INPUT_TOPIC =
-      key("topics.click-events").stringType().defaultValue("click-events")
-          .withDescription("Input topic of ClickEvent records (Avro single-object encoding), keyed by user id.");
+  /** The topic options are defined with the topics' contracts, {@link Topics}. */
+  public static final ConfigOption<String> INPUT_TOPIC = Topics.CLICK_EVENTS.nameOption();
 
-  public static final ConfigOption<String> OUTPUT_TOPIC =
-      key("topics.interest-scores").stringType().defaultValue("interest-scores")
-          .withDescription("Output topic of InterestUpdate records (Avro single-object encoding), keyed by user id.");
+  public static final ConfigOption<String> OUTPUT_TOPIC = Topics.INTEREST_SCORES.nameOption();
 
-  public static final ConfigOption<String> DEAD_LETTER_TOPIC =
-      key("topics.dead-letters").stringType().defaultValue("click-events-dlq")
-          .withDescription("Topic of DeadLetter records: every input record the job could not use, with "
-              + "reason and original bytes.");
+  public static final ConfigOption<String> DEAD_LETTER_TOPIC = Topics.DEAD_LETTERS.nameOption();
 
   public static final ConfigOption<String> CONSUMER_GROUP =
       key("kafka.group-id").stringType().defaultValue("interest-stream")

@@ -1,5 +1,6 @@
 package dev.intereststream.job;
 
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.events.ClickEventDeserializationSchema;
 import dev.intereststream.events.DecodedRecord;
 import dev.intereststream.schemas.DeadLetter;

@@ -1,5 +1,6 @@
 package dev.intereststream.scoring;
 
+import dev.intereststream.contracts.ScoringRequest;
 import dev.intereststream.schemas.InterestUpdate;
 import java.util.ArrayList;
 import java.util.List;

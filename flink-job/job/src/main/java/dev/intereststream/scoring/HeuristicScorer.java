@@ -1,5 +1,6 @@
 package dev.intereststream.scoring;
 
+import dev.intereststream.contracts.ScoringRequest;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package dev.intereststream.scoring;
 
+import dev.intereststream.contracts.ScoringRequest;
 import dev.intereststream.features.FeatureEncoder;
 import dev.intereststream.features.FeatureSpec;
 import java.nio.Buffer;

@@ -1,5 +1,6 @@
 package dev.intereststream.scoring;
 
+import dev.intereststream.contracts.ScoringRequest;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;

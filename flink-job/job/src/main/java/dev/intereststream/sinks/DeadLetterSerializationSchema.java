@@ -1,5 +1,6 @@
 package dev.intereststream.sinks;
 
+import dev.intereststream.contracts.DeadLetterCap;
 import dev.intereststream.schemas.DeadLetter;
 import java.nio.ByteBuffer;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -1,6 +1,7 @@
 package dev.intereststream.sinks;
 
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.DeadLetterCap;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.schemas.DeadLetter;
 import dev.intereststream.schemas.InterestUpdate;
 import java.time.Instant;

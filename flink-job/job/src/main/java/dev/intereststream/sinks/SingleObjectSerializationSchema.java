@@ -1,6 +1,6 @@
 package dev.intereststream.sinks;
 
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package dev.intereststream.events;
 import static dev.intereststream.events.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.Scenario;
 import java.nio.charset.StandardCharsets;

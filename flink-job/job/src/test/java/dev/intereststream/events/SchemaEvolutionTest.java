@@ -141,7 +141,7 @@ class SchemaEvolutionTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     new BinaryMessageEncoder<GenericRecord>(GenericData.get(), old).encode(r, out);
     org.apache.avro.message.BinaryMessageDecoder<dev.intereststream.schemas.DeadLetter> reader =
-        dev.intereststream.job.Topics.DEAD_LETTERS.newDecoder();
+        dev.intereststream.contracts.Topics.DEAD_LETTERS.newDecoder();
     reader.addSchema(old);
     dev.intereststream.schemas.DeadLetter d = reader.decode(out.toByteArray());
     assertThat(d.getOriginalKeySize()).isNull();
@@ -150,7 +150,7 @@ class SchemaEvolutionTest {
     assertThat(d.getSourceOffset()).isEqualTo(5L);
 
     ByteArrayOutputStream current = new ByteArrayOutputStream();
-    dev.intereststream.job.Topics.DEAD_LETTERS.newEncoder().encode(d, current);
+    dev.intereststream.contracts.Topics.DEAD_LETTERS.newEncoder().encode(d, current);
     org.apache.avro.message.BinaryMessageDecoder<GenericRecord> oldReader =
         new org.apache.avro.message.BinaryMessageDecoder<>(GenericData.get(), old);
     oldReader.addSchema(dev.intereststream.schemas.DeadLetter.getClassSchema());

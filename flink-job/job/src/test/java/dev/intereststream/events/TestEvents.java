@@ -1,6 +1,6 @@
 package dev.intereststream.events;
 
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.ClickEvent;
 import dev.intereststream.schemas.Scenario;

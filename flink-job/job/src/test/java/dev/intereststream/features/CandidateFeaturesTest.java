@@ -2,7 +2,7 @@ package dev.intereststream.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.intereststream.scoring.ScoringRequest;
+import dev.intereststream.contracts.ScoringRequest;
 import org.junit.jupiter.api.Test;
 
 class CandidateFeaturesTest {

@@ -10,7 +10,7 @@ import dev.intereststream.events.Click;
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.Scenario;
 import dev.intereststream.schemas.TriggerReason;
-import dev.intereststream.scoring.ScoringRequest;
+import dev.intereststream.contracts.ScoringRequest;
 import java.util.EnumSet;
 import java.util.List;
 import org.apache.flink.api.common.state.ValueState;

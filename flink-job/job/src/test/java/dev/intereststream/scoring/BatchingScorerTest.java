@@ -1,5 +1,6 @@
 package dev.intereststream.scoring;
 
+import dev.intereststream.contracts.ScoringRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.intereststream.schemas.Action;

@@ -3,7 +3,7 @@ package dev.intereststream.bench;
 import dev.intereststream.job.InterestStreamJob;
 import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.job.KafkaIo;
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.local.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import dev.intereststream.schemas.Scenario;
 import dev.intereststream.schemas.TriggerReason;
 import dev.intereststream.scoring.OnnxModel;
 import dev.intereststream.scoring.OnnxScorer;
-import dev.intereststream.scoring.ScoringRequest;
+import dev.intereststream.contracts.ScoringRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

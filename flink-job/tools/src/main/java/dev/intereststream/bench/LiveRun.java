@@ -1,6 +1,6 @@
 package dev.intereststream.bench;
 
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.local.OutputMonitor;
 import dev.intereststream.sim.SimulationRun;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,5 +1,6 @@
 package dev.intereststream.bench;
 
+import dev.intereststream.job.JobConfigs;
 import dev.intereststream.events.Click;
 import dev.intereststream.events.EventIds;
 import dev.intereststream.features.FeatureConfig;
@@ -25,7 +26,7 @@ final class StateSizeBench {
   private StateSizeBench() {}
 
   static Result run(long events, int users) throws IOException {
-    FeatureConfig features = FeatureConfig.from(new Configuration());
+    FeatureConfig features = JobConfigs.features(new Configuration());
     RescoringPolicy policy = new RescoringPolicy(features);
     Simulator sim = new Simulator(new World(Traffic.world(users)), 1_767_225_600_000L, 2_000);
     Map<Long, UserState> states = new HashMap<>();

@@ -1,6 +1,6 @@
 package dev.intereststream.bench;
 
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.sim.KafkaEventWriter;
 import dev.intereststream.sim.SimulationRun;
 import dev.intereststream.sim.Simulator;

@@ -1,5 +1,6 @@
 package dev.intereststream.cli;
 
+import dev.intereststream.job.JobConfigs;
 import dev.intereststream.candidates.CandidateConfig;
 import dev.intereststream.features.FeatureConfig;
 import dev.intereststream.features.FeatureSpec;
@@ -68,7 +69,7 @@ final class ExportTrainingDataCommand implements Callable<Integer> {
     if (l > config.get(InterestStreamOptions.SEQUENCE_LENGTH)) {
       config.set(InterestStreamOptions.SEQUENCE_LENGTH, l); // the state must keep what the model reads
     }
-    TrainingDataExporter exporter = new TrainingDataExporter(FeatureConfig.from(config), CandidateConfig.from(config),
+    TrainingDataExporter exporter = new TrainingDataExporter(JobConfigs.features(config), JobConfigs.candidates(config),
         config.get(InterestStreamOptions.TOP_CATEGORIES), labelWindow.toMillis(), trainFraction, validFraction, l);
     long start = System.nanoTime();
     TrainingDataExporter.Summary s = input.events != null

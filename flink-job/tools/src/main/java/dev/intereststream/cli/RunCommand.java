@@ -4,7 +4,7 @@ import dev.intereststream.job.InterestStreamJob;
 import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.job.KafkaIo;
 import dev.intereststream.job.TopicCheck;
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.Topics;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;

@@ -1,6 +1,6 @@
 package dev.intereststream.cli;
 
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;

@@ -1,6 +1,6 @@
 package dev.intereststream.local;
 
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.schemas.InterestUpdate;
 import dev.intereststream.schemas.Scenario;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.intereststream.sim;
 
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.schemas.ClickEvent;
 import java.io.ByteArrayOutputStream;
 import java.util.SplittableRandom;

@@ -2,6 +2,7 @@ package dev.intereststream.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.intereststream.features.ConsumedItems;
 import dev.intereststream.candidates.CandidateConfig;
 import dev.intereststream.candidates.CandidateSelector;
 import dev.intereststream.candidates.TrendingReplay;
@@ -16,7 +17,7 @@ import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.TriggerReason;
 import dev.intereststream.scoring.HeuristicScorer;
 import dev.intereststream.scoring.ModelInputs;
-import dev.intereststream.scoring.ScoringRequest;
+import dev.intereststream.contracts.ScoringRequest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -195,7 +196,7 @@ public final class TrainingDataExporter {
           positive.label = true;
           positive.slate = syntheticSlates++;
           finish(positive, pendingByItem, writers, n);
-          long[] consumed = CandidateSelector.consumedItems(u);
+          long[] consumed = ConsumedItems.of(u);
           for (int i = 0; i < negatives; i++) {
             long[] other = recent.sample(click.itemId, consumed);
             if (other == null) {

@@ -9,7 +9,7 @@ import dev.intereststream.events.Click;
 import dev.intereststream.events.ClickEventDecoder;
 import dev.intereststream.events.Rejection;
 import dev.intereststream.job.KafkaTestSupport;
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.local.EmbeddedKafka;
 import dev.intereststream.reliability.ReliabilityFixture;
 import dev.intereststream.schemas.Action;

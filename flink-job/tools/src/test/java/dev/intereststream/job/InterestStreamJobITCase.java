@@ -1,5 +1,6 @@
 package dev.intereststream.job;
 
+import dev.intereststream.contracts.Topics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.intereststream.events.TestEvents;

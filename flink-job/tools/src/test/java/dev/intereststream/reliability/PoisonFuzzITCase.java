@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.intereststream.events.TestEvents;
 import dev.intereststream.job.KafkaTestSupport;
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.local.EmbeddedKafka;
 import dev.intereststream.reliability.ReliabilityFixture.Output;
 import dev.intereststream.schemas.ClickEvent;

@@ -8,7 +8,7 @@ import dev.intereststream.job.InterestStreamJob;
 import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.job.KafkaIo;
 import dev.intereststream.job.KafkaTestSupport;
-import dev.intereststream.job.Topics;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.local.EmbeddedKafka;
 import dev.intereststream.schemas.ClickEvent;
 import dev.intereststream.schemas.InterestUpdate;

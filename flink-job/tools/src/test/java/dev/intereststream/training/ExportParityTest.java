@@ -17,7 +17,7 @@ import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.ClickEvent;
 import dev.intereststream.schemas.Scenario;
 import dev.intereststream.scoring.ModelInputs;
-import dev.intereststream.scoring.ScoringRequest;
+import dev.intereststream.contracts.ScoringRequest;
 import dev.intereststream.sim.AvroFileEventWriter;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,4 +1,6 @@
-package dev.intereststream.job;
+package dev.intereststream.contracts;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
 
 import dev.intereststream.schemas.ClickEvent;
 import dev.intereststream.schemas.DeadLetter;
@@ -24,13 +26,23 @@ public final class Topics {
 
   /** Input: click events keyed by user id. */
   public static final Topic<ClickEvent> CLICK_EVENTS =
-      new Topic<>(InterestStreamOptions.INPUT_TOPIC, "user_id", ClickEvent.class);
+      new Topic<>(
+          key("topics.click-events").stringType().defaultValue("click-events")
+              .withDescription("Input topic of ClickEvent records (Avro single-object encoding), keyed by user id."),
+          "user_id", ClickEvent.class);
   /** Output: interest updates keyed by user id. */
   public static final Topic<InterestUpdate> INTEREST_SCORES =
-      new Topic<>(InterestStreamOptions.OUTPUT_TOPIC, "user_id", InterestUpdate.class);
+      new Topic<>(
+          key("topics.interest-scores").stringType().defaultValue("interest-scores")
+              .withDescription("Output topic of InterestUpdate records (Avro single-object encoding), keyed by user id."),
+          "user_id", InterestUpdate.class);
   /** Dead letters keyed by the original record's key (bytes as they were). */
   public static final Topic<DeadLetter> DEAD_LETTERS =
-      new Topic<>(InterestStreamOptions.DEAD_LETTER_TOPIC, "original key", DeadLetter.class);
+      new Topic<>(
+          key("topics.dead-letters").stringType().defaultValue("click-events-dlq")
+              .withDescription("Topic of DeadLetter records: every input record the job could not use, with "
+                  + "reason and original bytes."),
+          "original key", DeadLetter.class);
 
   /** A single-object encoder of {@code type}; not thread-safe. */
   public static <V extends SpecificRecord> BinaryMessageEncoder<V> encoder(Class<V> type) {

@@ -1,4 +1,4 @@
-package dev.intereststream.scoring;
+package dev.intereststream.contracts;
 
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.Scenario;

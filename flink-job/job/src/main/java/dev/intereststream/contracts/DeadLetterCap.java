@@ -1,4 +1,4 @@
-package dev.intereststream.sinks;
+package dev.intereststream.contracts;
 
 import dev.intereststream.schemas.DeadLetter;
 import java.nio.ByteBuffer;
@@ -19,7 +19,7 @@ public final class DeadLetterCap {
    */
   public static final int MAX_KEY_PREFIX_BYTES = 1024;
   /** Room left for the other fields (reason, topic, hashes, times) and Avro framing. */
-  static final int METADATA_RESERVE_BYTES = 2048;
+  public static final int METADATA_RESERVE_BYTES = 2048;
 
   private DeadLetterCap() {}
 
@@ -48,7 +48,7 @@ public final class DeadLetterCap {
    * the key prefix; null if all of that is too short. Sizes and hashes of the whole parts are kept (or
    * set, for a dead letter built without them).
    */
-  static DeadLetter shrink(DeadLetter d, int excess) {
+  public static DeadLetter shrink(DeadLetter d, int excess) {
     byte[] key = bytes(d.getOriginalKey());
     byte[] value = bytes(d.getOriginalValue());
     DeadLetter.Builder b = DeadLetter.newBuilder(d).setTruncated(true);
@@ -88,7 +88,7 @@ public final class DeadLetterCap {
     return bytes == null || bytes.length <= max ? bytes : Arrays.copyOf(bytes, max);
   }
 
-  static byte[] sha256(byte[] bytes) {
+  public static byte[] sha256(byte[] bytes) {
     if (bytes == null) {
       return null;
     }
