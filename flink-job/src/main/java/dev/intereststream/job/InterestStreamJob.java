@@ -63,10 +63,11 @@ public final class InterestStreamJob {
   /**
    * Environment settings every run of the job needs: checkpointing (exactly-once barriers), explicit
    * uids only, no Kryo fallback, pinned max parallelism, and a restart strategy unless one is set.
+   * Only {@link JobEnvironment} builds environments from it.
    *
    * @throws IllegalArgumentException if {@code job.checkpoint-interval} cannot work
    */
-  public static Configuration environmentConfig(ReadableConfig options) {
+  static Configuration environmentConfig(ReadableConfig options) {
     Configuration conf = new Configuration();
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval(options));
     conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
