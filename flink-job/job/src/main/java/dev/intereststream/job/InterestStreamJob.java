@@ -79,29 +79,20 @@ public final class InterestStreamJob {
     topics.add(0, Topics.CLICK_EVENTS.name(options));
     TopicCheck.requireTopics(client, topics, written, KafkaIo.maxRecordBytes(options));
 
-    StreamExecutionEnvironment env = environment(options);
+    StreamExecutionEnvironment env = JobEnvironment.fromContext(options, new Configuration());
     build(env, options, KafkaIo.sourceBuilder(options).build(), KafkaIo.updatesSink(options),
         KafkaIo.deadLetterSink(options), scorer(options));
     env.execute(NAME);
   }
 
   /**
-   * The execution environment of a submitted job (under {@code flink run}, the cluster's context
-   * environment) with {@link #environmentConfig} and then the options themselves applied.
-   */
-  public static StreamExecutionEnvironment environment(ReadableConfig options) {
-    Configuration conf = environmentConfig(options);
-    conf.addAll(Configuration.fromMap(options.toMap()));
-    return StreamExecutionEnvironment.getExecutionEnvironment(conf);
-  }
-
-  /**
    * Environment settings every run of the job needs: checkpointing (exactly-once barriers), explicit
    * uids only, no Kryo fallback, pinned max parallelism, and a restart strategy unless one is set.
+   * Only {@link JobEnvironment} builds environments from it.
    *
    * @throws IllegalArgumentException if {@code job.checkpoint-interval} cannot work
    */
-  public static Configuration environmentConfig(ReadableConfig options) {
+  static Configuration environmentConfig(ReadableConfig options) {
     Configuration conf = new Configuration();
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval(options));
     conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);

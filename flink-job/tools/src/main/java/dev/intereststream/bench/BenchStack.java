@@ -2,24 +2,23 @@ package dev.intereststream.bench;
 
 import dev.intereststream.job.InterestStreamJob;
 import dev.intereststream.job.InterestStreamOptions;
+import dev.intereststream.job.JobEnvironment;
 import dev.intereststream.job.KafkaIo;
 import dev.intereststream.contracts.Topics;
+import dev.intereststream.local.ConsumerLag;
 import dev.intereststream.local.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -37,6 +36,8 @@ final class BenchStack implements AutoCloseable {
    * catch-up) costs a thread, a connection and its handshake each time, CPU taken from the measured job.
    */
   private final Admin admin;
+  /** Per (group, topic), so that a poll does not look the topic's partitions up again. */
+  private final Map<List<String>, ConsumerLag> lags = new HashMap<>();
   private int runs;
 
   BenchStack() throws Exception {
@@ -71,14 +72,7 @@ final class BenchStack implements AutoCloseable {
 
   /** Starts the job of a run at parallelism 2 (one task slot per core). */
   JobClient startJob(Configuration options) throws Exception {
-    Configuration env = InterestStreamJob.environmentConfig(options);
-    env.addAll(options);
-    env.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-    env.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-    env.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-    env.set(RestOptions.ADDRESS, "127.0.0.1");
-    env.set(RestOptions.PORT, 0);
-    StreamExecutionEnvironment e = StreamExecutionEnvironment.createLocalEnvironment(2, env);
+    StreamExecutionEnvironment e = JobEnvironment.local(options, 2, checkpoints);
     InterestStreamJob.build(e, options, KafkaIo.sourceBuilder(options).build(), KafkaIo.updatesSink(options),
         KafkaIo.deadLetterSink(options), InterestStreamJob.scorer(options));
     return e.executeAsync(InterestStreamJob.NAME);
@@ -92,29 +86,18 @@ final class BenchStack implements AutoCloseable {
 
   /** Records of the input topic the job's consumer group has not committed yet. */
   long lag(Configuration options) throws Exception {
-    String topic = Topics.CLICK_EVENTS.name(options);
-    Map<TopicPartition, OffsetAndMetadata> committed = admin
-        .listConsumerGroupOffsets(options.get(InterestStreamOptions.CONSUMER_GROUP))
-        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-    long lag = 0;
-    for (var e : latestOffsets(topic).entrySet()) {
-      OffsetAndMetadata c = committed.get(e.getKey());
-      lag += e.getValue() - (c == null ? 0 : c.offset());
+    List<String> key = List.of(options.get(InterestStreamOptions.CONSUMER_GROUP), Topics.CLICK_EVENTS.name(options));
+    ConsumerLag lag = lags.get(key);
+    if (lag == null) {
+      lag = new ConsumerLag(admin, key.get(0), key.get(1));
+      lags.put(key, lag);
     }
-    return lag;
+    return lag.records();
   }
 
   /** End offset of each partition of a topic of this stack. */
   Map<TopicPartition, Long> latestOffsets(String topic) throws Exception {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    for (int p = 0; p < PARTITIONS; p++) {
-      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-    }
-    Map<TopicPartition, Long> out = new HashMap<>();
-    for (var e : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
-      out.put(e.getKey(), e.getValue().offset());
-    }
-    return out;
+    return ConsumerLag.endOffsets(admin, topic);
   }
 
   Path checkpoints() {

@@ -2,6 +2,7 @@ package dev.intereststream.cli;
 
 import dev.intereststream.job.InterestStreamJob;
 import dev.intereststream.job.InterestStreamOptions;
+import dev.intereststream.job.JobEnvironment;
 import dev.intereststream.job.KafkaIo;
 import dev.intereststream.contracts.Topics;
 import dev.intereststream.local.EmbeddedKafka;
@@ -24,9 +25,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -46,6 +46,9 @@ final class DemoCommand implements Callable<Integer> {
 
   private static final int INPUT_PARTITIONS = 4;
   private static final int WARM_UP_SECONDS = 5;
+  static final OptionFlag<Integer> PARALLELISM = new OptionFlag<>("--parallelism", CoreOptions.DEFAULT_PARALLELISM);
+  static final OptionFlag<DeliveryGuarantee> DELIVERY =
+      new OptionFlag<>("--delivery", InterestStreamOptions.DELIVERY_GUARANTEE);
 
   @Mixin
   WorldOptions world;
@@ -61,11 +64,12 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "2000")
   double rate;
 
-  @Option(names = "--parallelism", description = "Job parallelism (default: ${DEFAULT-VALUE}).", defaultValue = "2")
-  int parallelism;
+  // No picocli defaults on flags that set an option (see OptionFlag): the help states the default.
+  @Option(names = "--parallelism", description = "Job parallelism (sets parallelism.default; default: 2).")
+  Integer parallelism;
 
-  @Option(names = "--delivery", description = "EXACTLY_ONCE or AT_LEAST_ONCE (default: ${DEFAULT-VALUE}).",
-      defaultValue = "EXACTLY_ONCE")
+  @Option(names = "--delivery",
+      description = "EXACTLY_ONCE or AT_LEAST_ONCE (sets sink.delivery-guarantee; default: EXACTLY_ONCE).")
   DeliveryGuarantee delivery;
 
   @Option(names = "--malformed-fraction", description = "Share of malformed records mixed into the input "
@@ -94,7 +98,27 @@ final class DemoCommand implements Callable<Integer> {
     c.set(InterestStreamOptions.SOURCE_IDLENESS, Duration.ofSeconds(5));
     c.set(InterestStreamOptions.STARTING_OFFSETS, InterestStreamOptions.StartingOffsets.EARLIEST);
     c.set(InterestStreamOptions.TRANSACTIONAL_ID_PREFIX, "interest-stream-demo");
+    c.set(CoreOptions.DEFAULT_PARALLELISM, 2); // one task slot per core of a small machine
     return c;
+  }
+
+  /**
+   * The options the job runs with: the demo's defaults, under the {@code -D} settings and the flags
+   * given (by the rule of {@link OptionFlag}); the caller adds its broker's address.
+   *
+   * @throws IllegalArgumentException for {@code -D kafka.bootstrap-servers}: the demo runs its own broker
+   */
+  Configuration options() {
+    Configuration given = settings.toConfiguration();
+    if (given.getOptional(InterestStreamOptions.BOOTSTRAP_SERVERS).isPresent()) {
+      throw new IllegalArgumentException("-D " + InterestStreamOptions.BOOTSTRAP_SERVERS.key() + " does not apply "
+          + "to demo, which runs its own broker; use 'run' for an existing Kafka cluster");
+    }
+    PARALLELISM.applyTo(given, parallelism);
+    DELIVERY.applyTo(given, delivery);
+    Configuration config = demoDefaults();
+    config.addAll(given);
+    return config;
   }
 
   @Override
@@ -123,27 +147,19 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private int demo(CountDownLatch stopped) throws Exception {
+    Configuration config = options();
     out.println("interest-stream demo: starting an Apache Kafka broker (KRaft) on 127.0.0.1 ...");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      Configuration config = demoDefaults();
-      config.addAll(settings.toConfiguration());
       config.set(InterestStreamOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-      config.set(InterestStreamOptions.DELIVERY_GUARANTEE, delivery);
+      int parallelism = config.get(CoreOptions.DEFAULT_PARALLELISM);
+      DeliveryGuarantee delivery = config.get(InterestStreamOptions.DELIVERY_GUARANTEE);
       String input = Topics.CLICK_EVENTS.name(config);
       String output = Topics.INTEREST_SCORES.name(config);
       String dlq = Topics.DEAD_LETTERS.name(config);
       kafka.createTopics(Map.of(input, INPUT_PARTITIONS, output, INPUT_PARTITIONS, dlq, 1));
 
-      Configuration envConfig = InterestStreamJob.environmentConfig(config);
-      envConfig.addAll(config);
-      // Checkpoints go to a temporary directory: Flink's in-memory default caps state at 5 MB.
       java.nio.file.Path checkpoints = java.nio.file.Files.createTempDirectory("interest-stream-checkpoints-");
-      envConfig.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-      envConfig.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-      envConfig.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-      envConfig.set(RestOptions.ADDRESS, "127.0.0.1");
-      envConfig.set(RestOptions.PORT, 0);
-      StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, envConfig);
+      StreamExecutionEnvironment env = JobEnvironment.local(config, parallelism, checkpoints);
       ScorerFactory scorer = InterestStreamJob.scorer(config);
       out.printf("interest-stream demo: Kafka at %s; Flink local, parallelism %d; scorer %s; %s delivery, "
               + "checkpoint every %s%n", kafka.bootstrapServers(), parallelism, describe(scorer), delivery,

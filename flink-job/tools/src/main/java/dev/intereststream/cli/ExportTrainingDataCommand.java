@@ -62,13 +62,35 @@ final class ExportTrainingDataCommand implements Callable<Integer> {
       + "serves models of length " + FeatureSpec.SEQUENCE_LENGTH + " (default).")
   Integer sequenceLength;
 
+  /** The model's sequence length: the flag's, else the one the job serves. */
+  int modelSequenceLength() {
+    return sequenceLength == null ? FeatureSpec.SEQUENCE_LENGTH : sequenceLength;
+  }
+
+  /**
+   * The {@code -D} settings, with a state at least as long as the model reads: raised where no {@code -D}
+   * sets its length, refused where one sets it shorter.
+   */
+  Configuration options() {
+    Configuration config = settings.toConfiguration();
+    int l = modelSequenceLength();
+    var stateLength = config.getOptional(InterestStreamOptions.SEQUENCE_LENGTH);
+    if (stateLength.isPresent() && stateLength.get() < l) {
+      throw new IllegalArgumentException("-D " + InterestStreamOptions.SEQUENCE_LENGTH.key() + "=" + stateLength.get()
+          + " keeps fewer engagements than the model reads (--sequence-length " + l + (sequenceLength == null
+              ? ", the served models' length" : "") + "): give --sequence-length " + stateLength.get()
+          + " for a shorter model, or drop the -D");
+    }
+    if (l > config.get(InterestStreamOptions.SEQUENCE_LENGTH)) {
+      config.set(InterestStreamOptions.SEQUENCE_LENGTH, l);
+    }
+    return config;
+  }
+
   @Override
   public Integer call() throws Exception {
-    Configuration config = settings.toConfiguration();
-    int l = sequenceLength == null ? FeatureSpec.SEQUENCE_LENGTH : sequenceLength;
-    if (l > config.get(InterestStreamOptions.SEQUENCE_LENGTH)) {
-      config.set(InterestStreamOptions.SEQUENCE_LENGTH, l); // the state must keep what the model reads
-    }
+    Configuration config = options();
+    int l = modelSequenceLength();
     TrainingDataExporter exporter = new TrainingDataExporter(JobConfigs.features(config), JobConfigs.candidates(config),
         config.get(InterestStreamOptions.TOP_CATEGORIES), labelWindow.toMillis(), trainFraction, validFraction, l);
     long start = System.nanoTime();

@@ -5,33 +5,52 @@ import dev.intereststream.job.KafkaIo;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 import picocli.CommandLine.Option;
 
-/** Where Kafka is and how to authenticate, shared by the commands that talk to it. */
+/**
+ * Where Kafka is and how to authenticate, shared by the commands that talk to it. The flags set
+ * {@link InterestStreamOptions#BOOTSTRAP_SERVERS} and {@link InterestStreamOptions#CLIENT_PROPERTIES_FILE}
+ * by the rule of {@link OptionFlag}.
+ */
 final class KafkaConnection {
 
+  static final OptionFlag<String> BOOTSTRAP_SERVERS =
+      new OptionFlag<>("--bootstrap-servers", InterestStreamOptions.BOOTSTRAP_SERVERS);
+  static final OptionFlag<String> CLIENT_PROPERTIES =
+      new OptionFlag<>("--client-properties", InterestStreamOptions.CLIENT_PROPERTIES_FILE);
+
   @Option(names = "--bootstrap-servers", paramLabel = "host:port,...",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1:9092")
+      description = "Kafka bootstrap servers (sets kafka.bootstrap-servers; default: 127.0.0.1:9092).")
   String bootstrapServers;
 
   @Option(names = "--client-properties", paramLabel = "FILE",
       description = "Kafka client properties file (security.protocol, sasl.*, ssl.*). Keeps credentials off "
-          + "the command line; never printed.")
+          + "the command line; never printed (sets kafka.client-properties-file).")
   Path clientProperties;
 
-  void applyTo(Configuration config) {
-    config.set(InterestStreamOptions.BOOTSTRAP_SERVERS, bootstrapServers);
-    if (clientProperties != null) {
-      config.set(InterestStreamOptions.CLIENT_PROPERTIES_FILE, clientProperties.toString());
-    }
+  /** Sets the flags given into {@code given} (the {@code -D} settings), refusing a contradiction. */
+  void applyTo(Configuration given) {
+    BOOTSTRAP_SERVERS.applyTo(given, bootstrapServers);
+    CLIENT_PROPERTIES.applyTo(given, clientProperties == null ? null : clientProperties.toString());
   }
 
-  /** Client properties including bootstrap servers and the file's settings. */
-  Properties clientProperties() {
+  /** The options these flags set, for the commands without {@code -D}. */
+  Configuration options() {
     Configuration c = new Configuration();
     applyTo(c);
-    Properties props = KafkaIo.clientProperties(c);
-    props.put("bootstrap.servers", bootstrapServers);
+    return c;
+  }
+
+  /** Client properties of a command without {@code -D}: bootstrap servers and the file's settings. */
+  Properties clientProperties() {
+    return clientProperties(options());
+  }
+
+  /** Client properties of {@code options}: bootstrap servers and the file's settings. */
+  static Properties clientProperties(ReadableConfig options) {
+    Properties props = KafkaIo.clientProperties(options);
+    props.put("bootstrap.servers", options.get(InterestStreamOptions.BOOTSTRAP_SERVERS));
     return props;
   }
 }

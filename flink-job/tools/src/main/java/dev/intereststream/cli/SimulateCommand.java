@@ -1,5 +1,6 @@
 package dev.intereststream.cli;
 
+import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.sim.AvroFileEventWriter;
 import dev.intereststream.sim.EventWriter;
 import dev.intereststream.sim.KafkaEventWriter;
@@ -75,7 +76,8 @@ final class SimulateCommand implements Callable<Integer> {
     long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
     boolean toKafka = target.topic != null;
     try (EventWriter writer = toKafka
-            ? new KafkaEventWriter(kafka.bootstrapServers, kafka.clientProperties(), target.topic)
+            ? new KafkaEventWriter(kafka.options().get(InterestStreamOptions.BOOTSTRAP_SERVERS),
+                kafka.clientProperties(), target.topic)
             : new AvroFileEventWriter(target.output.toFile());
         TruthWriter truthWriter = truth == null ? null : new TruthWriter(truth)) {
       SimulationRun run = new SimulationRun(simulator, writer, truthWriter, toKafka && !noPacing,

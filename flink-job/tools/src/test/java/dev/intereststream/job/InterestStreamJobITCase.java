@@ -130,9 +130,7 @@ class InterestStreamJobITCase {
     kafka.createTopics(Map.of(input, 4, output, 2, dlq, 1));
     Input in = produce(input);
 
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(InterestStreamJob.environmentConfig(options));
-    env.setParallelism(2);
+    StreamExecutionEnvironment env = JobEnvironment.fromContext(options, 2);
     InterestStreamJob.build(env, options,
         KafkaIo.sourceBuilder(options).setBounded(OffsetsInitializer.latest()).build(),
         KafkaIo.updatesSink(options), KafkaIo.deadLetterSink(options), InterestStreamJob.scorer(options));

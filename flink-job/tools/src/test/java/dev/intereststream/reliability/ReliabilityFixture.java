@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import dev.intereststream.events.TestEvents;
 import dev.intereststream.job.InterestStreamJob;
 import dev.intereststream.job.InterestStreamOptions;
+import dev.intereststream.job.JobEnvironment;
 import dev.intereststream.job.KafkaIo;
 import dev.intereststream.job.KafkaTestSupport;
 import dev.intereststream.contracts.Topics;
+import dev.intereststream.local.ConsumerLag;
 import dev.intereststream.local.EmbeddedKafka;
 import dev.intereststream.schemas.ClickEvent;
 import dev.intereststream.schemas.InterestUpdate;
@@ -31,10 +33,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * What the reliability tests share: a deterministic simulated input, running the job with something
@@ -103,10 +102,7 @@ public final class ReliabilityFixture {
 
   public static StreamExecutionEnvironment environment(Configuration options, int parallelism, boolean bounded,
       UnaryOperator<DataStream<InterestUpdate>> beforeSink, dev.intereststream.scoring.ScorerFactory scorer) {
-    Configuration env = InterestStreamJob.environmentConfig(options);
-    env.addAll(options);
-    StreamExecutionEnvironment e = StreamExecutionEnvironment.getExecutionEnvironment(env);
-    e.setParallelism(parallelism);
+    StreamExecutionEnvironment e = JobEnvironment.fromContext(options, parallelism);
     KafkaSourceBuilder<dev.intereststream.events.DecodedRecord> source = KafkaIo.sourceBuilder(options);
     if (bounded) {
       source.setBounded(OffsetsInitializer.latest());
@@ -178,21 +174,8 @@ public final class ReliabilityFixture {
   public static void awaitConsumed(EmbeddedKafka kafka, String group, String topic, Duration timeout) throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
     try (Admin admin = Admin.create(kafka.clientProperties())) {
-      while (true) {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-          latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        boolean done = true;
-        for (var e : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
-          OffsetAndMetadata c = committed.get(e.getKey());
-          done &= c != null && c.offset() >= e.getValue().offset();
-        }
-        if (done) {
-          return;
-        }
+      ConsumerLag lag = new ConsumerLag(admin, group, topic);
+      while (lag.records() > 0) {
         if (System.nanoTime() > end) {
           throw new AssertionError("the job did not consume " + topic + " within " + timeout);
         }
