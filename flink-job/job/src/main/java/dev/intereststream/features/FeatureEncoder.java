@@ -27,30 +27,31 @@ public final class FeatureEncoder {
   public static void encodeUser(UserState u, Scenario scenario, long requestTime, long sessionGapMs, int l,
       ScoringRequest r) {
     int[] seq = new int[FeatureSpec.SEQUENCE_FEATURES * l];
-    int n = Math.min(u.size, l);
+    EngagementSequence q = u.sequence;
+    int n = Math.min(q.size, l);
     long dwellSeconds = 0;
     int clicks = 0;
     int inScenario = 0;
     int s = UserState.scenarioIndex(scenario);
     long[] items = new long[n];
     for (int p = 0; p < n; p++) {
-      int i = u.size - 1 - p;
-      seq[p] = FeatureSpec.itemBucket(u.seqItem[i]);
-      seq[l + p] = FeatureSpec.categoryBucket(u.seqCategory[i]);
-      seq[2 * l + p] = u.seqAction[i];
-      seq[3 * l + p] = u.seqScenario[i] + 1;
-      seq[4 * l + p] = FeatureSpec.ageBucket(requestTime - u.seqTime[i]);
+      int i = q.size - 1 - p;
+      seq[p] = FeatureSpec.itemBucket(q.items[i]);
+      seq[l + p] = FeatureSpec.categoryBucket(q.categories[i]);
+      seq[2 * l + p] = q.actions[i];
+      seq[3 * l + p] = q.scenarios[i] + 1;
+      seq[4 * l + p] = FeatureSpec.ageBucket(requestTime - q.times[i]);
       seq[5 * l + p] = FeatureSpec.dwellBucket(u.sequenceDwellMs(i));
-      if (u.seqDwell[i] > 0) {
-        dwellSeconds += u.seqDwell[i] - 1;
+      if (q.dwells[i] > 0) {
+        dwellSeconds += q.dwells[i] - 1;
       }
-      if (u.seqAction[i] == Action.CLICK.ordinal()) {
+      if (q.actions[i] == Action.CLICK.ordinal()) {
         clicks++;
       }
-      if (u.seqScenario[i] == s) {
+      if (q.scenarios[i] == s) {
         inScenario++;
       }
-      items[p] = u.seqItem[i];
+      items[p] = q.items[i];
     }
     java.util.Arrays.sort(items);
     int distinct = 0;
@@ -66,17 +67,17 @@ public final class FeatureEncoder {
     for (int h = 0; h < UserState.HORIZONS; h++) {
       decay[h] = UserState.decayFactor(h, dt);
     }
-    float imp = u.impressions[s] * decay[UserState.DAY_HORIZON];
+    float imp = u.counters.impressions[s] * decay[UserState.DAY_HORIZON];
     float allImp = 0f;
     for (int other = 0; other < UserState.SCENARIOS; other++) {
-      allImp += u.impressions[other] * decay[UserState.DAY_HORIZON];
+      allImp += u.counters.impressions[other] * decay[UserState.DAY_HORIZON];
     }
     for (int h = 0; h < UserState.HORIZONS; h++) {
       float all = 0f;
       for (int other = 0; other < UserState.SCENARIOS; other++) {
-        all += u.engagement[other * UserState.HORIZONS + h] * decay[h];
+        all += u.counters.engagement[other * UserState.HORIZONS + h] * decay[h];
       }
-      dense[h] = log1p(u.engagement[s * UserState.HORIZONS + h] * decay[h]);
+      dense[h] = log1p(u.counters.engagement[s * UserState.HORIZONS + h] * decay[h]);
       dense[4 + h] = log1p(all);
     }
     dense[3] = log1p(imp);
@@ -88,7 +89,7 @@ public final class FeatureEncoder {
     dense[11] = log1p(dwellSeconds);
     dense[12] = log1p(clicks);
     dense[13] = log1p(distinct);
-    dense[14] = u.engagement[s * UserState.HORIZONS + UserState.DAY_HORIZON] * decay[UserState.DAY_HORIZON]
+    dense[14] = u.counters.engagement[s * UserState.HORIZONS + UserState.DAY_HORIZON] * decay[UserState.DAY_HORIZON]
         / (imp + 1f);
     dense[15] = n == 0 ? 0f : inScenario / (float) n;
 

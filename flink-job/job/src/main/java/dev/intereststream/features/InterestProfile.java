@@ -34,22 +34,24 @@ public final class InterestProfile {
 
   public static Distribution of(UserState u, Scenario scenario, int top) {
     int s = UserState.scenarioIndex(scenario);
-    long[] ids = new long[u.categoryCount + u.size];
+    EngagementSequence q = u.sequence;
+    TrackedCategories c = u.categories;
+    long[] ids = new long[c.count + q.size];
     float[] weights = new float[ids.length];
     int n = 0;
 
     // recent intent from the sequence
     float recentTotal = 0f;
-    float[] recent = new float[u.size];
-    for (int i = 0; i < u.size; i++) {
-      float factor = u.seqScenario[i] == s ? 1f : TRANSFER;
-      recent[i] = factor * UserState.actionWeight(Action.values()[u.seqAction[i]])
-          * UserState.decayFactor(0, u.lastEventTime - u.seqTime[i]);
+    float[] recent = new float[q.size];
+    for (int i = 0; i < q.size; i++) {
+      float factor = q.scenarios[i] == s ? 1f : TRANSFER;
+      recent[i] = factor * UserState.actionWeight(Action.values()[q.actions[i]])
+          * UserState.decayFactor(0, u.lastEventTime - q.times[i]);
       recentTotal += recent[i];
     }
     if (recentTotal > 0f) {
-      for (int i = 0; i < u.size; i++) {
-        n = add(ids, weights, n, u.seqCategory[i], W_HOUR * recent[i] / recentTotal);
+      for (int i = 0; i < q.size; i++) {
+        n = add(ids, weights, n, q.categories[i], W_HOUR * recent[i] / recentTotal);
       }
     }
 
@@ -58,14 +60,14 @@ public final class InterestProfile {
       int h = UserState.CATEGORY_HORIZONS[k];
       float total = 0f;
       for (int other = 0; other < UserState.SCENARIOS; other++) {
-        total += (other == s ? 1f : TRANSFER) * u.engagement[other * UserState.HORIZONS + h];
+        total += (other == s ? 1f : TRANSFER) * u.counters.engagement[other * UserState.HORIZONS + h];
       }
       if (total <= 0f) {
         continue;
       }
-      for (int i = 0; i < u.categoryCount; i++) {
-        float factor = u.categoryScenario[i] == s ? 1f : TRANSFER;
-        n = add(ids, weights, n, u.categoryId[i], CATEGORY_WEIGHTS[k] * factor * u.categoryWeight[i * UserState.CH + k] / total);
+      for (int i = 0; i < c.count; i++) {
+        float factor = c.scenarios[i] == s ? 1f : TRANSFER;
+        n = add(ids, weights, n, c.ids[i], CATEGORY_WEIGHTS[k] * factor * c.weights[i * UserState.CH + k] / total);
       }
     }
 

@@ -6,8 +6,8 @@ import dev.intereststream.schemas.TriggerReason;
 /**
  * What one event does to a user: which state it applies to, whether it is too late to trigger, and
  * whether it triggers a re-scoring. Decided from the user's own events in event time only, so a
- * replay (after a failure, or to build training data) decides the same. Shared by
- * {@link UserFeatureFunction} and the training-data replay.
+ * replay (after a failure, or to build training data) decides the same. Applied by
+ * {@link UserEventFold}, which the job and the training-data replay both call.
  */
 public final class RescoringPolicy {
 

@@ -4,7 +4,6 @@ import dev.intereststream.candidates.CandidateConfig;
 import dev.intereststream.candidates.CandidateSelector;
 import dev.intereststream.candidates.TrendingSnapshot;
 import dev.intereststream.events.Click;
-import dev.intereststream.events.EventIds;
 import dev.intereststream.schemas.Scenario;
 import dev.intereststream.schemas.TriggerReason;
 import dev.intereststream.contracts.ScoringRequest;
@@ -37,7 +36,9 @@ import org.apache.flink.util.OutputTag;
  * input gives the same triggers: a strong action triggers at once; any other event triggers if the
  * debounce interval has passed since the user's last trigger in that scenario; duplicates (same event
  * id and content) and events older than the user's newest by more than the allowed lateness never
- * trigger. An event id reused for another event is refused to {@link #EVENT_ID_CONFLICTS}.
+ * trigger. An event id reused for another event is refused to {@link #EVENT_ID_CONFLICTS}. These
+ * decisions are {@link UserEventFold}'s, shared with the training-data export; this function keeps the
+ * Flink side: state handles, timers, the conflict output, metrics and emitting requests.
  *
  * <p>Candidates come from the newest broadcast {@link TrendingSnapshot} whose window ended at least the
  * snapshot grace before the trigger's event time. If the watermark has not yet passed that window end
@@ -72,7 +73,7 @@ public final class UserFeatureFunction
   private transient ValueState<UserState> users;
   private transient ListState<PendingRequest> pending;
   private transient CandidateSelector selector;
-  private transient RescoringPolicy policy;
+  private transient UserEventFold fold;
   private transient RequestFactory requests;
   private transient Map<Scenario, NavigableMap<Long, TrendingSnapshot>> snapshotIndex;
   private transient Counter duplicates;
@@ -107,7 +108,7 @@ public final class UserFeatureFunction
     pending = getRuntimeContext().getListState(
         new ListStateDescriptor<>("pending-requests", TypeInformation.of(PendingRequest.class)));
     selector = new CandidateSelector(candidates);
-    policy = new RescoringPolicy(features);
+    fold = new UserEventFold(features);
     requests = new RequestFactory(topCategories, modelInputs, features.sessionGapMs());
     var metrics = getRuntimeContext().getMetricGroup();
     duplicates = metrics.counter("duplicateEvents");
@@ -122,41 +123,18 @@ public final class UserFeatureFunction
 
   @Override
   public void processElement(Click click, ReadOnlyContext ctx, Collector<ScoringRequest> out) throws Exception {
-    UserState stored = users.value();
-    UserState u = policy.stateFor(stored, click.eventTime);
-    if (stored != null && u != stored) {
-      expiredUsers.inc();
+    UserEventFold.Outcome outcome = fold.apply(users.value(), click);
+    count(outcome);
+    if (outcome.kind() == UserEventFold.Kind.CONFLICT) {
+      ctx.output(EVENT_ID_CONFLICTS, click);
     }
-    long fingerprint = EventIds.fingerprint(click);
-    switch (u.recency(fingerprint)) {
-      case DUPLICATE -> {
-        duplicates.inc();
-        return;
-      }
-      case CONFLICT -> {
-        // The first event under an id is the one the state holds; a later, different one under the same
-        // id is refused rather than folded in twice or silently dropped.
-        conflicts.inc();
-        ctx.output(EVENT_ID_CONFLICTS, click);
-        return;
-      }
-      case NEW -> { }
+    if (!outcome.applied()) {
+      return;
     }
-    boolean late = policy.isLate(u, click.eventTime);
-    u.apply(click, fingerprint, features);
-
-    TriggerReason reason = late ? null : policy.trigger(u, click);
-    if (late) {
-      lateEvents.inc();
-    } else if (reason == TriggerReason.STRONG_ACTION) {
-      strongTriggers.inc();
-    } else if (reason != null) {
-      debounceTriggers.inc();
-    }
-    if (reason != null) {
-      u.setLastTriggerTime(click.scenario, Math.max(u.lastTriggerTime(click.scenario), click.eventTime));
-      PendingRequest p = new PendingRequest(requests.create(u, click, reason), ConsumedItems.of(u),
-          candidates.snapshotEndFor(click.eventTime));
+    UserState u = outcome.state();
+    if (outcome.triggers()) {
+      PendingRequest p = new PendingRequest(requests.create(u, click, outcome.trigger()),
+          ConsumedItems.of(u), candidates.snapshotEndFor(click.eventTime));
       if (ctx.currentWatermark() >= p.snapshotEnd) {
         out.collect(complete(p, ctx));
       } else {
@@ -171,6 +149,24 @@ public final class UserFeatureFunction
       u.setExpiryTimer(expiry);
     }
     users.update(u);
+  }
+
+  private void count(UserEventFold.Outcome outcome) {
+    if (outcome.expired()) {
+      expiredUsers.inc();
+    }
+    switch (outcome.kind()) {
+      case DUPLICATE -> duplicates.inc();
+      case CONFLICT -> conflicts.inc();
+      case LATE -> lateEvents.inc();
+      case UPDATED -> {
+        if (outcome.trigger() == TriggerReason.STRONG_ACTION) {
+          strongTriggers.inc();
+        } else if (outcome.triggers()) {
+          debounceTriggers.inc();
+        }
+      }
+    }
   }
 
   private ScoringRequest complete(PendingRequest p, ReadOnlyContext ctx) throws Exception {

@@ -74,39 +74,41 @@ public final class UserStateSerializer extends TypeSerializer<UserState> {
     VarInts.writeUnsigned(out, u.sessionEvents);
     VarInts.writeUnsigned(out, relative(now, u.expiryTimer));
 
-    out.writeByte(u.scenarioMask);
+    out.writeByte(u.counters.mask);
     for (int s = 0; s < UserState.SCENARIOS; s++) {
-      if ((u.scenarioMask & (1 << s)) == 0) {
+      if (!u.counters.active(s)) {
         continue;
       }
       VarInts.writeUnsigned(out, relative(now, u.lastTriggerTime[s]));
       for (int h = 0; h < UserState.HORIZONS; h++) {
-        out.writeFloat(u.engagement[s * UserState.HORIZONS + h]);
+        out.writeFloat(u.counters.engagement[s * UserState.HORIZONS + h]);
       }
-      out.writeFloat(u.impressions[s]);
+      out.writeFloat(u.counters.impressions[s]);
     }
 
-    VarInts.writeUnsigned(out, u.size);
+    EngagementSequence q = u.sequence;
+    VarInts.writeUnsigned(out, q.size);
     long previous = now;
-    for (int i = u.size - 1; i >= 0; i--) { // newest first: deltas back from the user's clock
-      VarInts.writeUnsigned(out, u.seqItem[i]);
-      VarInts.writeUnsigned(out, u.seqCategory[i]);
-      out.writeByte((u.seqScenario[i] << 3) | u.seqAction[i]);
-      VarInts.writeUnsigned(out, previous - u.seqTime[i]);
-      VarInts.writeUnsigned(out, u.seqDwell[i]);
-      previous = u.seqTime[i];
+    for (int i = q.size - 1; i >= 0; i--) { // newest first: deltas back from the user's clock
+      VarInts.writeUnsigned(out, q.items[i]);
+      VarInts.writeUnsigned(out, q.categories[i]);
+      out.writeByte((q.scenarios[i] << 3) | q.actions[i]);
+      VarInts.writeUnsigned(out, previous - q.times[i]);
+      VarInts.writeUnsigned(out, q.dwells[i]);
+      previous = q.times[i];
     }
 
-    VarInts.writeUnsigned(out, u.categoryCount);
-    for (int i = 0; i < u.categoryCount; i++) {
-      out.writeByte(u.categoryScenario[i]);
-      VarInts.writeUnsigned(out, u.categoryId[i]);
+    TrackedCategories c = u.categories;
+    VarInts.writeUnsigned(out, c.count);
+    for (int i = 0; i < c.count; i++) {
+      out.writeByte(c.scenarios[i]);
+      VarInts.writeUnsigned(out, c.ids[i]);
       for (int k = 0; k < UserState.CH; k++) {
-        out.writeFloat(u.categoryWeight[i * UserState.CH + k]);
+        out.writeFloat(c.weights[i * UserState.CH + k]);
       }
     }
 
-    long[] recent = u.orderedRecentIds();
+    long[] recent = u.recentIds.ordered();
     VarInts.writeUnsigned(out, recent.length);
     for (long id : recent) {
       out.writeLong(id);
@@ -152,52 +154,54 @@ public final class UserStateSerializer extends TypeSerializer<UserState> {
     u.sessionEvents = (int) VarInts.readUnsigned(in);
     u.expiryTimer = absolute(now, VarInts.readUnsigned(in));
 
-    u.scenarioMask = in.readUnsignedByte();
+    ScenarioCounters counters = u.counters;
+    counters.mask = in.readUnsignedByte();
     for (int s = 0; s < UserState.SCENARIOS; s++) {
-      if ((u.scenarioMask & (1 << s)) == 0) {
+      if (!counters.active(s)) {
         continue;
       }
       u.lastTriggerTime[s] = absolute(now, VarInts.readUnsigned(in));
       for (int h = 0; h < UserState.HORIZONS; h++) {
-        u.engagement[s * UserState.HORIZONS + h] = in.readFloat();
+        counters.engagement[s * UserState.HORIZONS + h] = in.readFloat();
       }
-      u.impressions[s] = in.readFloat();
+      counters.impressions[s] = in.readFloat();
     }
 
     int size = VarInts.readCount(in, MAX_ENTRIES, "sequence");
-    u.ensureSequenceCapacity(size);
+    EngagementSequence q = u.sequence;
+    q.ensureCapacity(size);
     long previous = now;
     for (int i = size - 1; i >= 0; i--) {
-      u.seqItem[i] = VarInts.readUnsigned(in);
-      u.seqCategory[i] = VarInts.readUnsigned(in);
+      q.items[i] = VarInts.readUnsigned(in);
+      q.categories[i] = VarInts.readUnsigned(in);
       int packed = in.readUnsignedByte();
-      u.seqScenario[i] = (byte) (packed >>> 3);
-      u.seqAction[i] = (byte) (packed & 0x7);
-      u.seqTime[i] = previous - VarInts.readUnsigned(in);
-      u.seqDwell[i] = (int) VarInts.readUnsigned(in);
-      previous = u.seqTime[i];
+      q.scenarios[i] = (byte) (packed >>> 3);
+      q.actions[i] = (byte) (packed & 0x7);
+      q.times[i] = previous - VarInts.readUnsigned(in);
+      q.dwells[i] = (int) VarInts.readUnsigned(in);
+      previous = q.times[i];
     }
-    u.size = size;
+    q.size = size;
 
     int categories = VarInts.readCount(in, MAX_ENTRIES, "category");
-    u.ensureCategoryCapacity(categories);
+    TrackedCategories c = u.categories;
+    c.ensureCapacity(categories);
     for (int i = 0; i < categories; i++) {
-      u.categoryScenario[i] = in.readByte();
-      u.categoryId[i] = VarInts.readUnsigned(in);
+      c.scenarios[i] = in.readByte();
+      c.ids[i] = VarInts.readUnsigned(in);
       for (int k = 0; k < UserState.CH; k++) {
-        u.categoryWeight[i * UserState.CH + k] = in.readFloat();
+        c.weights[i * UserState.CH + k] = in.readFloat();
       }
     }
-    u.categoryCount = categories;
+    c.count = categories;
 
     int recent = VarInts.readCount(in, MAX_ENTRIES, "recent id");
-    u.recentIds = new long[recent];
+    long[] recentIds = new long[recent];
     for (int i = 0; i < recent; i++) {
       long fingerprint = in.readLong();
-      u.recentIds[i] = version == 1 ? fingerprint & ~EventIds.CONTENT_MASK : fingerprint;
+      recentIds[i] = version == 1 ? fingerprint & ~EventIds.CONTENT_MASK : fingerprint;
     }
-    u.recentCount = recent;
-    u.recentNext = 0; // ring is full at its restored length; the next id overwrites the oldest
+    u.recentIds.restore(recentIds); // ring is full at its restored length; the next id overwrites the oldest
     return u;
   }
 

@@ -1,6 +1,5 @@
 package dev.intereststream.events;
 
-import static dev.intereststream.events.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.intereststream.contracts.Topics;

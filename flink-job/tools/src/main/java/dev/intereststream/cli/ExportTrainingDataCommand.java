@@ -1,8 +1,6 @@
 package dev.intereststream.cli;
 
 import dev.intereststream.job.JobConfigs;
-import dev.intereststream.candidates.CandidateConfig;
-import dev.intereststream.features.FeatureConfig;
 import dev.intereststream.features.FeatureSpec;
 import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.training.TaobaoEventSource;
