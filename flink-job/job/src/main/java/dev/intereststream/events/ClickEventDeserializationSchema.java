@@ -1,14 +1,14 @@
 package dev.intereststream.events;
 
+import dev.intereststream.contracts.DeadLetterCap;
 import dev.intereststream.contracts.Topics;
 import dev.intereststream.schemas.DeadLetter;
-import dev.intereststream.contracts.DeadLetterCap;
 import java.time.Instant;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.SimpleCounter;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;

@@ -1,9 +1,9 @@
 package dev.intereststream.events;
 
+import dev.intereststream.contracts.DeadLetterCap;
 import dev.intereststream.events.Rejection.ErrorType;
 import dev.intereststream.schemas.ClickEvent;
 import dev.intereststream.schemas.DeadLetter;
-import dev.intereststream.contracts.DeadLetterCap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package dev.intereststream.features;
 
+import dev.intereststream.contracts.ScoringRequest;
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.Scenario;
-import dev.intereststream.contracts.ScoringRequest;
 
 /**
  * Turns a user's {@link UserState} and a request into the model's features, as {@link FeatureSpec}

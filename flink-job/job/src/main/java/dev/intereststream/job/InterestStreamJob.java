@@ -1,6 +1,5 @@
 package dev.intereststream.job;
 
-import dev.intereststream.contracts.Topics;
 import dev.intereststream.candidates.CandidateConfig;
 import dev.intereststream.candidates.EngagementFilter;
 import dev.intereststream.candidates.ItemEngagementCounter;
@@ -8,6 +7,8 @@ import dev.intereststream.candidates.ItemKey;
 import dev.intereststream.candidates.ScenarioKey;
 import dev.intereststream.candidates.TrendingItemsFunction;
 import dev.intereststream.candidates.TrendingSnapshot;
+import dev.intereststream.contracts.ScoringRequest;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.events.Click;
 import dev.intereststream.events.DeadLetterRouter;
 import dev.intereststream.events.DecodedRecord;
@@ -23,7 +24,6 @@ import dev.intereststream.scoring.BatchingScorer;
 import dev.intereststream.scoring.HeuristicScorer;
 import dev.intereststream.scoring.OnnxScorer;
 import dev.intereststream.scoring.ScorerFactory;
-import dev.intereststream.contracts.ScoringRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import dev.intereststream.contracts.ScoringRequest;
 import dev.intereststream.schemas.InterestUpdate;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -12,7 +13,6 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 
 /**
  * Micro-batches {@link ScoringRequest}s of many users into one {@link Scorer} call and emits one

@@ -1,10 +1,10 @@
 package dev.intereststream.scoring;
 
-import dev.intereststream.contracts.ScoringRequest;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.intereststream.contracts.ScoringRequest;
 import dev.intereststream.features.FeatureSpec;
 import java.nio.Buffer;
 import java.nio.FloatBuffer;

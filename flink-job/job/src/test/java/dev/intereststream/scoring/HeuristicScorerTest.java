@@ -1,9 +1,9 @@
 package dev.intereststream.scoring;
 
-import dev.intereststream.contracts.ScoringRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.intereststream.contracts.ScoringRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,12 +1,12 @@
 package dev.intereststream.sinks;
 
-import dev.intereststream.contracts.DeadLetterCap;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.intereststream.events.ClickEventDeserializationSchema;
-import dev.intereststream.events.Rejection;
-import dev.intereststream.events.Rejection.ErrorType;
+import dev.intereststream.contracts.DeadLetterCap;
 import dev.intereststream.contracts.Topics;
+import dev.intereststream.events.ClickEventDeserializationSchema;
+import dev.intereststream.events.Rejection.ErrorType;
+import dev.intereststream.events.Rejection;
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.CategoryInterest;
 import dev.intereststream.schemas.DeadLetter;

@@ -2,9 +2,8 @@ package dev.intereststream.bench;
 
 import dev.intereststream.job.JobConfigs;
 import dev.intereststream.events.Click;
-import dev.intereststream.events.EventIds;
 import dev.intereststream.features.FeatureConfig;
-import dev.intereststream.features.RescoringPolicy;
+import dev.intereststream.features.UserEventFold;
 import dev.intereststream.features.UserState;
 import dev.intereststream.features.UserStateSerializer;
 import dev.intereststream.schemas.ClickEvent;
@@ -16,7 +15,7 @@ import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
-/** Stored bytes per user ({@link UserStateSerializer}) after simulated traffic through the job's own state code. */
+/** Stored bytes per user ({@link UserStateSerializer}) after simulated traffic through the job's own user-event fold. */
 final class StateSizeBench {
 
   /** Mean over all users, mean and max over users with a full sequence (L engagements). */
@@ -27,7 +26,7 @@ final class StateSizeBench {
 
   static Result run(long events, int users) throws IOException {
     FeatureConfig features = JobConfigs.features(new Configuration());
-    RescoringPolicy policy = new RescoringPolicy(features);
+    UserEventFold fold = new UserEventFold(features);
     Simulator sim = new Simulator(new World(Traffic.world(users)), 1_767_225_600_000L, 2_000);
     Map<Long, UserState> states = new HashMap<>();
     for (long i = 0; i < events; i++) {
@@ -35,12 +34,7 @@ final class StateSizeBench {
       Click c = new Click(e.getEventId(), e.getUserId(), e.getItemId(), e.getCategoryId(), e.getScenario(),
           e.getAction(), e.getDwellMs() == null ? Click.NO_DWELL : (int) (long) e.getDwellMs(),
           e.getEventTime().toEpochMilli());
-      UserState u = policy.stateFor(states.get(c.userId), c.eventTime);
-      long fp = EventIds.fingerprint(c);
-      if (!u.seenRecently(fp)) {
-        u.apply(c, fp, features);
-      }
-      states.put(c.userId, u);
+      states.put(c.userId, fold.apply(states.get(c.userId), c).state());
     }
     UserStateSerializer serializer = new UserStateSerializer();
     DataOutputSerializer out = new DataOutputSerializer(1024);
