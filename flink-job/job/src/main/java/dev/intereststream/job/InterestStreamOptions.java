@@ -46,9 +46,9 @@ public final class InterestStreamOptions {
 
   public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE =
       key("sink.delivery-guarantee").enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
-          .withDescription("EXACTLY_ONCE writes updates in Kafka transactions committed on checkpoints: "
+          .withDescription("exactly-once writes updates in Kafka transactions committed on checkpoints: "
               + "read_committed consumers see each update once, one checkpoint interval later. "
-              + "AT_LEAST_ONCE makes updates visible at once but may repeat some after a failure.");
+              + "at-least-once makes updates visible at once but may repeat some after a failure.");
 
   public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
       key("sink.transactional-id-prefix").stringType().defaultValue("interest-stream")

@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.TimeUtils;
 import org.junit.jupiter.api.Test;
 
@@ -29,9 +31,19 @@ class DocumentationTest {
       return String.join(";", list.stream().map(Object::toString).toList());
     }
     if (d instanceof Enum<?> e) {
-      return e.name();
+      return e.toString(); // what Flink parses: DeliveryGuarantee reads "exactly-once", not its name
     }
     return String.valueOf(d);
+  }
+
+  @Test
+  void everyDocumentedDefaultIsAValueTheOptionAccepts() {
+    for (ConfigOption<?> option : InterestStreamOptions.all()) {
+      if (option.hasDefaultValue()) {
+        Configuration c = Configuration.fromMap(Map.of(option.key(), defaultText(option)));
+        assertThat((Object) c.get(option)).as(option.key()).isEqualTo(option.defaultValue());
+      }
+    }
   }
 
   @Test
