@@ -183,7 +183,7 @@ public final class InterestStreamOptions {
   public static final ConfigOption<ScorerKind> SCORER =
       key("scoring.scorer").enumType(ScorerKind.class).defaultValue(ScorerKind.ONNX)
           .withDescription("Scorer: ONNX (the Transformer of scoring.model-path, run by ONNX Runtime) or "
-              + "HEURISTIC (decayed category affinity x item popularity).");
+              + "HEURISTIC (decayed category affinity, item popularity as tie-break).");
 
   public static final ConfigOption<String> MODEL_PATH =
       key("scoring.model-path").stringType().defaultValue("classpath:model/interest-model.onnx")

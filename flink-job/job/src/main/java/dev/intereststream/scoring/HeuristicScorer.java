@@ -4,23 +4,32 @@ import dev.intereststream.contracts.ScoringRequest;
 import java.util.List;
 
 /**
- * The transparent baseline: an item's score is the user's affinity to its category times the item's
- * trending popularity in the scenario,
+ * The transparent baseline: an item ranks by the user's affinity to its category first and by its
+ * trending popularity only among items of (nearly) equal affinity,
  *
- * <pre>score(i) = (d(c_i) + a) / (max_c d(c) + a) * pop(i)</pre>
+ * <pre>score(i) = (1 - e) * d(c_i) + e * pop(i)</pre>
  *
- * where d is the user's category interest distribution in the scenario, pop(i) in (0, 1] is the item's
- * engagements in the trending window over those of the scenario's top item, and a = {@value #PRIOR}
- * keeps popular items of categories the user has not shown interest in rankable. Scores lie in
- * [0, 1] and rank; they are not calibrated probabilities. It stays as the fallback when no model is
- * configured and as the baseline the Transformer must beat.
+ * where d is the user's category interest distribution in the scenario (0 for a category outside it),
+ * pop(i) in [0, 1] is the item's engagements in the trending window over those of the scenario's top item,
+ * and e = {@value #POPULARITY_WEIGHT}. Both terms lie in [0, 1], so the score does too; it ranks and is
+ * not a calibrated probability. Popularity can reorder two items only when their affinities differ by less
+ * than e / (1 - e) (about 0.01); in practice that is among the items of categories the user has not shown
+ * interest in (affinity 0, most impressions of a feed): those rank by popularity, and a user without
+ * interests gets the most popular items.
+ *
+ * <p>Why not affinity times popularity (heuristic-v1): most impressions have zero trending popularity, so
+ * the product scored them all zero, items of the user's favourite categories included, and ranked barely
+ * above chance where affinity alone ranked well. The model evaluation (model/REPORT.md) measures this
+ * scorer beside every single feature it could have used.
+ *
+ * <p>It stays as the fallback when no model is configured and as a baseline the Transformer must beat.
  */
 public final class HeuristicScorer implements Scorer {
 
-  /** Smoothing added to category affinities. */
-  public static final float PRIOR = 0.1f;
+  /** Weight of popularity: small, so that it breaks ties of affinity instead of competing with it. */
+  public static final float POPULARITY_WEIGHT = 0.01f;
   public static final String NAME = "heuristic";
-  public static final String VERSION = "heuristic-v1";
+  public static final String VERSION = "heuristic-v2";
 
   @Override
   public String name() {
@@ -42,15 +51,10 @@ public final class HeuristicScorer implements Scorer {
   }
 
   static float[] score(ScoringRequest request) {
-    float maxAffinity = 0f;
-    for (float w : request.interestWeights) {
-      maxAffinity = Math.max(maxAffinity, w);
-    }
-    float norm = 1f / (maxAffinity + PRIOR);
     float[] scores = new float[request.candidateCount()];
     for (int i = 0; i < scores.length; i++) {
       float affinity = affinity(request, request.candidateCategories[i]);
-      scores[i] = Math.min(1f, (affinity + PRIOR) * norm * request.candidatePopularity[i]);
+      scores[i] = (1f - POPULARITY_WEIGHT) * affinity + POPULARITY_WEIGHT * request.candidatePopularity[i];
     }
     return scores;
   }
