@@ -92,7 +92,8 @@ class StarLinear(nn.Module):
 
 class InterestModel(nn.Module):
     def __init__(self, spec: FeatureSpec, d_model: int = 32, heads: int = 4, layers: int = 2, ff: int = 64,
-                 dropout: float = 0.1, attn_dropout: float = 0.0, sum_pool: bool = False):
+                 dropout: float = 0.1, attn_dropout: float = 0.0, sum_pool: bool = False,
+                 dense_norm: bool = False):
         super().__init__()
         if d_model % heads != 0:
             raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
@@ -102,6 +103,17 @@ class InterestModel(nn.Module):
         if sum_pool:
             self.config["sum_pool"] = True
         self.sum_pool = sum_pool
+        # Standardizes the dense inputs inside the graph ((x - mean) / sd, statistics of the train split set
+        # by set_dense_norm), so the job keeps sending raw fs-1 features. Without it the log-count inputs
+        # (several units) dwarf the [0, 1] affinity and shares, the features that rank best alone, and one
+        # epoch does not undo that.
+        self.dense_norm = dense_norm
+        if dense_norm:
+            self.config["dense_norm"] = True
+            self.register_buffer("user_dense_mean", torch.zeros(spec.user_dense_dim))
+            self.register_buffer("user_dense_sd", torch.ones(spec.user_dense_dim))
+            self.register_buffer("cand_dense_mean", torch.zeros(spec.candidate_dense_dim))
+            self.register_buffer("cand_dense_sd", torch.ones(spec.candidate_dense_dim))
         d = d_model
         L = spec.sequence_length
         self.item_emb = nn.Embedding(spec.item_buckets, d, padding_idx=0)
@@ -147,6 +159,20 @@ class InterestModel(nn.Module):
                 with torch.no_grad():
                     emb.weight[emb.padding_idx].zero_()
         nn.init.normal_(self.position_emb, std=0.02)
+
+    def set_dense_norm(self, user_dense: torch.Tensor, cand_dense: torch.Tensor) -> None:
+        """Sets the standardization of the dense inputs from example rows ([N, U] and [N, K, C]); an input
+        with (almost) no spread keeps sd 1."""
+        if not self.dense_norm:
+            raise ValueError("model built without dense_norm")
+        with torch.no_grad():
+            for x, mean, sd in ((user_dense.float().reshape(-1, user_dense.shape[-1]), self.user_dense_mean,
+                                 self.user_dense_sd),
+                                (cand_dense.float().reshape(-1, cand_dense.shape[-1]), self.cand_dense_mean,
+                                 self.cand_dense_sd)):
+                mean.copy_(x.mean(dim=0))
+                s = x.std(dim=0, unbiased=False)
+                sd.copy_(torch.where(s > 1e-6, s, torch.ones_like(s)))
 
     # -- parts, also used by tests ---------------------------------------------------------------
     def serving(self, on: bool = True) -> "InterestModel":
@@ -195,6 +221,9 @@ class InterestModel(nn.Module):
         cand_item = cand_item.long()
         user_dense = user_dense.float()
         cand_dense = cand_dense.float()
+        if self.dense_norm:
+            user_dense = (user_dense - self.user_dense_mean) / self.user_dense_sd
+            cand_dense = (cand_dense - self.cand_dense_mean) / self.cand_dense_sd
         encoded, pad = self.encode_user(seq_item, seq_category.long(), seq_action.long(), seq_scenario.long(),
                                         seq_age.long(), seq_dwell.long(), user_dense, scenario)
         user_enc = encoded[:, 0:1, :]                                                   # [B, 1, d]
@@ -219,7 +248,7 @@ class InterestModel(nn.Module):
 
 
 def build_model(spec: FeatureSpec, config: Dict[str, Any]) -> InterestModel:
-    keys = ("d_model", "heads", "layers", "ff", "dropout", "attn_dropout", "sum_pool")
+    keys = ("d_model", "heads", "layers", "ff", "dropout", "attn_dropout", "sum_pool", "dense_norm")
     return InterestModel(spec, **{k: config[k] for k in keys if k in config})
 
 

@@ -315,6 +315,48 @@ class DataTest(unittest.TestCase):
         self.assertEqual(model_version(loaded), model_version(model))
 
 
+class DenseNormTest(unittest.TestCase):
+    """Standardizing the dense inputs inside the graph: the job sends raw features, the model sees z-scores."""
+
+    def test_standardizes_inside_the_model_and_survives_a_checkpoint(self):
+        torch.manual_seed(5)
+        normed = InterestModel(small_spec(), dense_norm=True).eval()
+        plain = InterestModel(small_spec()).eval()
+        plain.load_state_dict({k: v for k, v in normed.state_dict().items() if "dense_mean" not in k
+                               and "dense_sd" not in k})
+        rows = example_inputs(normed.spec, 64, 1, seed=1)
+        rows["user_dense"] = rows["user_dense"] * 5 + 3
+        rows["user_dense"][:, 0] = 2.0                                         # no spread: sd stays 1
+        normed.set_dense_norm(rows["user_dense"], rows["cand_dense"])
+        self.assertEqual(float(normed.user_dense_sd[0]), 1.0)
+        x = example_inputs(normed.spec, 3, 4, seed=2)
+        z = dict(x, user_dense=(x["user_dense"] - normed.user_dense_mean) / normed.user_dense_sd,
+                 cand_dense=(x["cand_dense"] - normed.cand_dense_mean) / normed.cand_dense_sd)
+        with torch.no_grad():
+            torch.testing.assert_close(normed(**x), plain(**z))
+        with tempfile.TemporaryDirectory() as d:
+            torch.save({"state_dict": normed.state_dict(), "config": normed.config, "spec": normed.spec.to_dict()},
+                       os.path.join(d, "model.pt"))
+            loaded, _ = load_checkpoint(d)
+        torch.testing.assert_close(loaded.user_dense_mean, normed.user_dense_mean)
+        with torch.no_grad():
+            torch.testing.assert_close(loaded(**x), normed(**x))
+
+    def test_exports_to_onnx(self):
+        from interest_model.export import export_onnx
+        model = make_model(seed=6, dense_norm=True)
+        x = example_inputs(model.spec, 32, 1, seed=3)
+        model.set_dense_norm(x["user_dense"] * 3 + 1, x["cand_dense"])
+        with tempfile.TemporaryDirectory() as d:
+            proto = export_onnx(model, os.path.join(d, "m.onnx"))
+        names = {i.name for i in proto.graph.initializer}
+        self.assertTrue({"user_dense_mean", "user_dense_sd", "cand_dense_mean", "cand_dense_sd"} <= names, names)
+
+    def test_models_without_it_keep_their_state_dict(self):
+        self.assertFalse(any("dense_mean" in k for k in make_model().state_dict()))
+        self.assertNotIn("dense_norm", make_model().config)
+
+
 class MetricsTest(unittest.TestCase):
 
     @staticmethod
