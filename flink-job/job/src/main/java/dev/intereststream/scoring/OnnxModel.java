@@ -6,7 +6,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import dev.intereststream.features.FeatureSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
