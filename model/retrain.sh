@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="${DATA:-$PWD/data}"
-JAR=flink-job/target/interest-stream.jar
+JAR=flink-job/tools/target/interest-stream.jar
 PY=/usr/bin/python3
 
 [ -f "$JAR" ] || mvn -B -q package -DskipTests

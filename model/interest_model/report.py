@@ -654,7 +654,7 @@ The public Taobao UserBehavior log (`user_id,item_id,category_id,behavior_type,t
 
 ```bash
 sort -t, -k5,5n -s UserBehavior.csv > UserBehavior.sorted.csv          # the replay needs time order
-java -Xmx8g -jar flink-job/target/interest-stream.jar export-training-data \\
+java -Xmx8g -jar flink-job/tools/target/interest-stream.jar export-training-data \\
     --taobao UserBehavior.sorted.csv --out data/taobao --negatives 4
 cd model
 python3 -m interest_model.train    --data ../data/taobao --out runs/taobao --epochs 1 --seed 42 --curve-points 4

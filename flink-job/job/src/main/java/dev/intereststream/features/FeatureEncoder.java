@@ -6,9 +6,10 @@ import dev.intereststream.scoring.FeatureSpec;
 import dev.intereststream.scoring.ScoringRequest;
 
 /**
- * Turns a user's {@link UserState} and a request into the model's features, as {@link FeatureSpec}
- * defines them. The one implementation: the job calls it when it builds a scoring request, and the
- * training-data replay calls it for every impression, so training and serving features cannot drift.
+ * Turns a user's {@link UserState} into the request's user inputs (sequence and dense user features), as
+ * {@link FeatureSpec} defines them; the candidates' features are {@code scoring.CandidateFeatures}. The
+ * one implementation: the job calls it when it builds a scoring request, and the training-data replay
+ * calls it for every impression, so training and serving features cannot drift.
  *
  * <p>Counters are decayed to the request time; counts are log1p-scaled. The sequence is written most
  * recent first, padded with zeros at the end.

@@ -14,6 +14,8 @@ import dev.intereststream.sim.SimulationRun;
 import dev.intereststream.sim.Simulator;
 import dev.intereststream.sim.World;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -25,6 +27,9 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -152,7 +157,7 @@ final class DemoCommand implements Callable<Integer> {
       String dlq = Topics.DEAD_LETTERS.name(config);
       kafka.createTopics(Map.of(input, INPUT_PARTITIONS, output, INPUT_PARTITIONS, dlq, 1));
 
-      java.nio.file.Path checkpoints = java.nio.file.Files.createTempDirectory("interest-stream-checkpoints-");
+      Path checkpoints = Files.createTempDirectory("interest-stream-checkpoints-");
       StreamExecutionEnvironment env = JobEnvironment.local(config, parallelism, checkpoints);
       ScorerFactory scorer = InterestStreamJob.scorer(config);
       out.printf("interest-stream demo: Kafka at %s; Flink local, parallelism %d; scorer %s; %s delivery, "
@@ -207,11 +212,10 @@ final class DemoCommand implements Callable<Integer> {
       monitor.close();
       view.summary();
       // Cancelling aborts the checkpoint in flight, which Flink reports as a warning with a stack trace.
-      org.apache.logging.log4j.core.config.Configurator.setLevel(
-          "org.apache.flink.runtime.checkpoint.CheckpointFailureManager", org.apache.logging.log4j.Level.ERROR);
+      Configurator.setLevel("org.apache.flink.runtime.checkpoint.CheckpointFailureManager", Level.ERROR);
       job.cancel().get(30, TimeUnit.SECONDS);
       monitorThread.join(5_000);
-      org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
+      FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
       return monitor.updates() > 0 ? 0 : 1;
     }
   }

@@ -49,8 +49,6 @@ final class KafkaConnection {
 
   /** Client properties of {@code options}: bootstrap servers and the file's settings. */
   static Properties clientProperties(ReadableConfig options) {
-    Properties props = KafkaIo.clientProperties(options);
-    props.put("bootstrap.servers", options.get(InterestStreamOptions.BOOTSTRAP_SERVERS));
-    return props;
+    return KafkaIo.adminProperties(options);
   }
 }

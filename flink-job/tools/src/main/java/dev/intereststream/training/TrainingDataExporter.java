@@ -96,8 +96,10 @@ public final class TrainingDataExporter {
     long[] range = timeRange(source);
     Files.createDirectories(outDir);
     Splits splits = new Splits(outDir, l, range[0], range[1], trainFraction, validFraction);
-    Replay replay = new Replay(splits, negatives);
-    try (splits; EventSource in = source.open(); TruthFile truth = truthFile == null ? null : new TruthFile(truthFile)) {
+    Replay replay;
+    try (splits; EventSource in = source.open();
+        TruthFile truth = truthFile == null ? null : new TruthFile(truthFile)) {
+      replay = new Replay(splits, negatives);
       Click click;
       while ((click = in.next()) != null) {
         replay.next(click, truth);

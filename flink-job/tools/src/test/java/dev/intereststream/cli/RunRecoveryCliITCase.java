@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.local.EmbeddedKafka;
-import dev.intereststream.reliability.ReliabilityFixture;
 import dev.intereststream.reliability.ReliabilityFixture.Output;
+import dev.intereststream.reliability.ReliabilityFixture;
 import dev.intereststream.schemas.ClickEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
