@@ -59,10 +59,10 @@ class RescaleITCase {
   @Test
   @Timeout(value = 400, unit = TimeUnit.SECONDS)
   void stateSurvivesRestartsFromSavepointsAtParallelism2Then4Then1(@TempDir Path savepoints) throws Exception {
-    List<ClickEvent> events = ReliabilityFixture.events(18_000, 71);
-    List<ClickEvent> a = events.subList(0, 6_000);
-    List<ClickEvent> b = events.subList(6_000, 12_000);
-    List<ClickEvent> c = events.subList(12_000, 18_000);
+    List<ClickEvent> events = ReliabilityFixture.events(12_000, 71);
+    List<ClickEvent> a = events.subList(0, 4_000);
+    List<ClickEvent> b = events.subList(4_000, 8_000);
+    List<ClickEvent> c = events.subList(8_000, 12_000);
 
     kafka.createTopics(Map.of("rs-ref-input", ReliabilityFixture.PARTITIONS, "rs-input", ReliabilityFixture.PARTITIONS));
     ReliabilityFixture.produce(kafka, "rs-ref-input", events);
