@@ -31,7 +31,7 @@ class RescaleITCase {
 
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(6).build());
 
   private static EmbeddedKafka kafka;
 
@@ -66,7 +66,8 @@ class RescaleITCase {
 
     kafka.createTopics(Map.of("rs-ref-input", ReliabilityFixture.PARTITIONS, "rs-input", ReliabilityFixture.PARTITIONS));
     ReliabilityFixture.produce(kafka, "rs-ref-input", events);
-    Output reference = ReliabilityFixture.reference(kafka, "rs-ref-input", "rs-reference");
+    // The uninterrupted reference runs alongside the rescaled runs (slots for both).
+    ReliabilityFixture.Run reference = ReliabilityFixture.startReference(kafka, "rs-ref-input", "rs-reference");
 
     Configuration options = ReliabilityFixture.options(kafka, "rs-input", "rs-rescaled");
     ReliabilityFixture.createOutputTopics(kafka, options);
@@ -84,6 +85,6 @@ class RescaleITCase {
     Output rescaled = ReliabilityFixture.runUntilConsumed(kafka, third,
         ReliabilityFixture.environment(third, 1, false, UnaryOperator.identity()), () -> {});
 
-    ReliabilityFixture.assertSameUpdatesOnce(reference, rescaled);
+    ReliabilityFixture.assertSameUpdatesOnce(reference.finish(), rescaled);
   }
 }
