@@ -46,7 +46,7 @@ class ExactlyOnceITCase {
   static void setUp() throws Exception {
     kafka = EmbeddedKafka.start();
     kafka.createTopics(Map.of(INPUT, ReliabilityFixture.PARTITIONS));
-    events = ReliabilityFixture.events(24_000, 61);
+    events = ReliabilityFixture.events(16_000, 61);
     ReliabilityFixture.produce(kafka, INPUT, events);
     ChaosMapper.reset();
     reference = ReliabilityFixture.reference(kafka, INPUT, "eo-reference");
