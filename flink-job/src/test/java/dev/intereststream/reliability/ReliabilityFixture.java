@@ -119,7 +119,7 @@ public final class ReliabilityFixture {
   }
 
   /** A failure-free run at parallelism 2 over what the input holds, until consumed; its committed output. */
-  static Output reference(EmbeddedKafka kafka, String input, String run) throws Exception {
+  public static Output reference(EmbeddedKafka kafka, String input, String run) throws Exception {
     Configuration options = options(kafka, input, run);
     createOutputTopics(kafka, options);
     return runUntilConsumed(kafka, options, environment(options, 2, false, UnaryOperator.identity()), () -> {});
