@@ -115,7 +115,7 @@ public final class ReliabilityFixture {
   }
 
   /** A failure-free run at parallelism 2 over what the input holds, until consumed; its committed output. */
-  static Output reference(EmbeddedKafka kafka, String input, String run) throws Exception {
+  public static Output reference(EmbeddedKafka kafka, String input, String run) throws Exception {
     return startReference(kafka, input, run).finish();
   }
 
