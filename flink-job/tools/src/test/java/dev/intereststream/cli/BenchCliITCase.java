@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The published benchmark end to end, shrunk to one rung per ladder and short measurements: every phase
  * runs against the real broker, job and ONNX Runtime, and the report files hold each phase's figures,
  * each plausible (positive rates, ordered percentiles, a larger batch costing more per call), and every
- * target. Tagged {@code bench}: it runs under {@code mvn verify -Pbench} only (five minutes of fixed-length
+ * target. Tagged {@code bench}: it runs under {@code mvn verify -Pbench} only (four minutes of fixed-length
  * phases), which .ci/run runs after the default verify.
  */
 @Tag("bench")
