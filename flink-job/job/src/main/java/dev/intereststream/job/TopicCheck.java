@@ -126,7 +126,7 @@ public final class TopicCheck {
    * Fails at once if no bootstrap address accepts a TCP connection. The admin client would retry such
    * an address until its API timeout and then report only "timed out waiting for a node assignment".
    */
-  public static void requireReachable(String servers) {
+  private static void requireReachable(String servers) {
     java.util.List<String> failures = new java.util.ArrayList<>();
     for (String server : servers.split(",")) {
       String address = server.trim();

@@ -5,7 +5,6 @@ import dev.intereststream.job.KafkaIo;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ReadableConfig;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,11 +43,6 @@ final class KafkaConnection {
 
   /** Client properties of a command without {@code -D}: bootstrap servers and the file's settings. */
   Properties clientProperties() {
-    return clientProperties(options());
-  }
-
-  /** Client properties of {@code options}: bootstrap servers and the file's settings. */
-  static Properties clientProperties(ReadableConfig options) {
-    return KafkaIo.adminProperties(options);
+    return KafkaIo.adminProperties(options());
   }
 }
