@@ -1,6 +1,6 @@
 package dev.intereststream.candidates;
 
-import dev.intereststream.contracts.ScoringRequest;
+import dev.intereststream.scoring.ScoringRequest;
 import java.util.Arrays;
 
 /**

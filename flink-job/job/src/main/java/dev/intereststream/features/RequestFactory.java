@@ -1,8 +1,9 @@
 package dev.intereststream.features;
 
-import dev.intereststream.contracts.ScoringRequest;
 import dev.intereststream.events.Click;
 import dev.intereststream.schemas.TriggerReason;
+import dev.intereststream.scoring.FeatureSpec;
+import dev.intereststream.scoring.ScoringRequest;
 
 /**
  * Builds the user part of a {@link ScoringRequest} from a user's state: the trigger, the category

@@ -9,11 +9,11 @@ import dev.intereststream.schemas.TriggerReason;
  * replay (after a failure, or to build training data) decides the same. Applied by
  * {@link UserEventFold}, which the job and the training-data replay both call.
  */
-public final class RescoringPolicy {
+final class RescoringPolicy {
 
   private final FeatureConfig config;
 
-  public RescoringPolicy(FeatureConfig config) {
+  RescoringPolicy(FeatureConfig config) {
     this.config = config;
   }
 
@@ -22,7 +22,7 @@ public final class RescoringPolicy {
    * user or one idle for the TTL (by the user's own clock, whether or not the expiry timer has fired,
    * so the outcome does not depend on when watermarks arrive).
    */
-  public UserState stateFor(UserState current, long eventTime) {
+  UserState stateFor(UserState current, long eventTime) {
     if (current == null || (!current.isEmpty() && eventTime >= current.lastEventTime() + config.userTtlMs())) {
       return new UserState();
     }
@@ -30,7 +30,7 @@ public final class RescoringPolicy {
   }
 
   /** Whether the event is older than the user's newest by more than the allowed lateness. */
-  public boolean isLate(UserState before, long eventTime) {
+  boolean isLate(UserState before, long eventTime) {
     return !before.isEmpty() && eventTime < before.lastEventTime() - config.allowedLatenessMs();
   }
 
@@ -38,7 +38,7 @@ public final class RescoringPolicy {
    * Why the (already applied, not late, not duplicate) event re-scores the user, or null: strong
    * actions at once, other events once the debounce interval has passed in the event's scenario.
    */
-  public TriggerReason trigger(UserState after, Click click) {
+  TriggerReason trigger(UserState after, Click click) {
     if (config.strongActions().contains(click.action)) {
       return TriggerReason.STRONG_ACTION;
     }
@@ -47,9 +47,5 @@ public final class RescoringPolicy {
       return TriggerReason.DEBOUNCE_ELAPSED;
     }
     return null;
-  }
-
-  public FeatureConfig config() {
-    return config;
   }
 }

@@ -108,11 +108,6 @@ public final class UserState {
     return recentIds.recency(fingerprint);
   }
 
-  /** True if an event with this fingerprint's id is among the user's recent events. */
-  public boolean seenRecently(long fingerprint) {
-    return recency(fingerprint) != Recency.NEW;
-  }
-
   /**
    * Folds one event into the state. Decisions about the event (duplicate, late, trigger) are
    * {@link UserEventFold}'s; this only updates the counters, sequence and recent ids.
@@ -163,10 +158,6 @@ public final class UserState {
 
   static float decayFactor(int horizon, long dt) {
     return (float) StrictMath.exp(-DECAY_RATE[horizon] * dt);
-  }
-
-  int findCategory(int s, long category) {
-    return categories.find(s, category);
   }
 
   private static long[] filled(int n, long value) {
@@ -303,11 +294,6 @@ public final class UserState {
   @Override
   public int hashCode() {
     return Long.hashCode(lastEventTime) * 31 + sequence.size;
-  }
-
-  /** Recent event-id fingerprints, oldest first. */
-  long[] orderedRecentIds() {
-    return recentIds.ordered();
   }
 
   @Override

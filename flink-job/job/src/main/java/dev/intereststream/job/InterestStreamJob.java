@@ -7,7 +7,6 @@ import dev.intereststream.candidates.ItemKey;
 import dev.intereststream.candidates.ScenarioKey;
 import dev.intereststream.candidates.TrendingItemsFunction;
 import dev.intereststream.candidates.TrendingSnapshot;
-import dev.intereststream.contracts.ScoringRequest;
 import dev.intereststream.contracts.Topics;
 import dev.intereststream.events.Click;
 import dev.intereststream.events.DeadLetterRouter;
@@ -24,15 +23,14 @@ import dev.intereststream.scoring.BatchingScorer;
 import dev.intereststream.scoring.HeuristicScorer;
 import dev.intereststream.scoring.OnnxScorer;
 import dev.intereststream.scoring.ScorerFactory;
+import dev.intereststream.scoring.ScoringRequest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
@@ -72,12 +70,12 @@ public final class InterestStreamJob {
    */
   public static void main(String[] args) throws Exception {
     Configuration options = JobArguments.parse(args);
-    Properties client = KafkaIo.clientProperties(options);
-    client.put("bootstrap.servers", options.get(InterestStreamOptions.BOOTSTRAP_SERVERS));
-    List<String> written = List.of(Topics.INTEREST_SCORES.name(options), Topics.DEAD_LETTERS.name(options));
-    List<String> topics = new ArrayList<>(written);
-    topics.add(0, Topics.CLICK_EVENTS.name(options));
-    TopicCheck.requireTopics(client, topics, written, KafkaIo.maxRecordBytes(options));
+    JobEnvironment.check(options);
+    if (options.getOptional(InterestStreamOptions.STATE_DIR).isPresent()) {
+      throw new IllegalArgumentException(InterestStreamOptions.STATE_DIR.key() + " applies to the tool jar's 'run' "
+          + "only; on a Flink cluster its configuration governs checkpoints (flink run -s to resume)");
+    }
+    TopicCheck.requireJobTopics(options);
 
     StreamExecutionEnvironment env = JobEnvironment.fromContext(options, new Configuration());
     build(env, options, KafkaIo.sourceBuilder(options).build(), KafkaIo.updatesSink(options),
@@ -93,6 +91,15 @@ public final class InterestStreamJob {
    * @throws IllegalArgumentException if {@code job.checkpoint-interval} cannot work
    */
   static Configuration environmentConfig(ReadableConfig options) {
+    // The options are layered over these settings, so a -D of one of them would replace it unchecked.
+    requireUnchanged(options, CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE,
+        "the exactly-once sinks commit their transactions on checkpoint barriers");
+    requireUnchanged(options, PipelineOptions.AUTO_GENERATE_UIDS, false,
+        "every operator has an explicit uid, so savepoints restore after code changes");
+    requireUnchanged(options, PipelineOptions.GENERIC_TYPES, false,
+        "every state type has a declared serializer, never a Kryo fallback");
+    requireUnchanged(options, PipelineOptions.MAX_PARALLELISM, options.get(InterestStreamOptions.MAX_PARALLELISM),
+        "set " + InterestStreamOptions.MAX_PARALLELISM.key() + " instead (it fixes the key groups savepoints hold)");
     Configuration conf = new Configuration();
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval(options));
     conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
@@ -114,6 +121,12 @@ public final class InterestStreamJob {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, options.get(RestartStrategyOptions.RESTART_STRATEGY));
     }
     return conf;
+  }
+
+  private static <T> void requireUnchanged(ReadableConfig options, ConfigOption<T> option, T required, String why) {
+    options.getOptional(option).filter(v -> !v.equals(required)).ifPresent(v -> {
+      throw new IllegalArgumentException(option.key() + " must stay " + required + " (given: " + v + "): " + why);
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.intereststream.job;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -11,8 +12,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The one place that builds the job's {@link StreamExecutionEnvironment}, for every caller: {@code run}
  * (under {@code flink run} or {@code java -jar}), the demo, the benchmark and the tests. Every
  * environment gets the same configuration, in this order, later layers winning:
- * {@link InterestStreamJob#environmentConfig} (what the job needs), then the caller's defaults, then
- * {@code options} (the job's options and any Flink option the user set with {@code -D}).
+ * {@link InterestStreamJob#environmentConfig} (what the job needs; a {@code -D} that would change one of
+ * those settings is refused there), then the caller's defaults, then {@code options} (the job's options
+ * and any Flink option the user set with {@code -D}).
  */
 public final class JobEnvironment {
 
@@ -45,7 +47,11 @@ public final class JobEnvironment {
    * A mini cluster in this JVM even where a context environment exists (the demo and the benchmark run
    * their own broker next to it): its REST endpoint on a free loopback port, so runs never collide on
    * 8081 or listen beyond this machine, and checkpoints on disk under {@code checkpoints} (Flink's
-   * in-memory default caps state at 5 MB).
+   * in-memory default caps state at 5 MB). The caller owns those settings (it reads and deletes that
+   * directory), so a {@code -D} of one of them with another value is refused rather than obeyed or
+   * silently replaced.
+   *
+   * @throws IllegalArgumentException if {@code options} set one of those keys otherwise
    */
   public static StreamExecutionEnvironment local(Configuration options, int parallelism, Path checkpoints) {
     Configuration local = new Configuration();
@@ -54,6 +60,13 @@ public final class JobEnvironment {
     local.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     local.set(RestOptions.ADDRESS, "127.0.0.1");
     local.set(RestOptions.PORT, 0);
+    Map<String, String> given = options.toMap();
+    local.toMap().forEach((key, value) -> {
+      if (given.containsKey(key) && !given.get(key).equals(value)) {
+        throw new IllegalArgumentException("-D " + key + "=" + given.get(key) + ": this command runs Flink in its "
+            + "own process with " + key + "=" + value + " and manages it itself; leave it out");
+      }
+    });
     return StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration(options, local));
   }
 

@@ -45,6 +45,13 @@ public final class KafkaIo {
     return props;
   }
 
+  /** Settings of an admin or plain client: {@link #clientProperties} plus the bootstrap servers. */
+  public static Properties adminProperties(ReadableConfig config) {
+    Properties props = clientProperties(config);
+    props.put("bootstrap.servers", config.get(InterestStreamOptions.BOOTSTRAP_SERVERS));
+    return props;
+  }
+
   /** The click-events source; callers may still change it (tests bound it). */
   public static KafkaSourceBuilder<DecodedRecord> sourceBuilder(ReadableConfig config) {
     return KafkaSource.<DecodedRecord>builder()

@@ -1,9 +1,11 @@
 package dev.intereststream.job;
 
+import dev.intereststream.contracts.Topics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -11,6 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -35,6 +38,14 @@ public final class TopicCheck {
   private static final Logger LOG = LoggerFactory.getLogger(TopicCheck.class);
 
   private TopicCheck() {}
+
+  /** {@link #requireTopics} for the job's own three topics, as {@code options} name them. */
+  public static void requireJobTopics(ReadableConfig options) {
+    String output = Topics.INTEREST_SCORES.name(options);
+    String deadLetters = Topics.DEAD_LETTERS.name(options);
+    requireTopics(KafkaIo.adminProperties(options), List.of(Topics.CLICK_EVENTS.name(options), output, deadLetters),
+        List.of(output, deadLetters), KafkaIo.maxRecordBytes(options));
+  }
 
   /**
    * @param topics every topic the job uses
@@ -115,7 +126,7 @@ public final class TopicCheck {
    * Fails at once if no bootstrap address accepts a TCP connection. The admin client would retry such
    * an address until its API timeout and then report only "timed out waiting for a node assignment".
    */
-  public static void requireReachable(String servers) {
+  private static void requireReachable(String servers) {
     java.util.List<String> failures = new java.util.ArrayList<>();
     for (String server : servers.split(",")) {
       String address = server.trim();

@@ -1,6 +1,5 @@
 package dev.intereststream.scoring;
 
-import dev.intereststream.contracts.ScoringRequest;
 import dev.intereststream.schemas.InterestUpdate;
 import java.util.ArrayList;
 import java.util.List;

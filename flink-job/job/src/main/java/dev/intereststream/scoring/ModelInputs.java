@@ -1,8 +1,5 @@
 package dev.intereststream.scoring;
 
-import dev.intereststream.contracts.ScoringRequest;
-import dev.intereststream.features.FeatureEncoder;
-import dev.intereststream.features.FeatureSpec;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,7 +37,7 @@ public final class ModelInputs {
   private final IntBuffer candCategory;
   private final FloatBuffer candDense;
   private final float[] scratch = new float[C];
-  private final FeatureEncoder.CandidateFeatures candidateFeatures = new FeatureEncoder.CandidateFeatures();
+  private final CandidateFeatures candidateFeatures = new CandidateFeatures();
   private int rows;
   private int candidates;
 
@@ -83,7 +80,7 @@ public final class ModelInputs {
     candidates = Math.max(1, k);
   }
 
-  /** Appends a request; it must carry the user inputs ({@link FeatureEncoder#encodeUser}). */
+  /** Appends a request; it must carry the user inputs ({@code features.FeatureEncoder.encodeUser}). */
   public void add(ScoringRequest r) {
     if (rows == maxBatch) {
       throw new IllegalStateException("batch capacity " + maxBatch + " exceeded");

@@ -6,7 +6,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import dev.intereststream.features.FeatureSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -18,6 +17,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * An ONNX model loaded into one ONNX Runtime session, shared by every scorer of the job in this JVM
@@ -34,6 +35,15 @@ public final class OnnxModel {
   public static final String FEATURE_SPEC_VERSION = "feature_spec_version";
 
   private static final Map<String, OnnxModel> SHARED = new HashMap<>();
+
+  /**
+   * Stack of the thread that creates ONNX Runtime's environment. While creating it ONNX Runtime (1.29,
+   * Linux) reads the process's command line and needs about 250 bytes of stack per byte of it, so on a
+   * default 1 MB thread stack any JVM whose command line exceeds about 4 KB dies with SIGSEGV (no
+   * hs_err file): a Flink TaskManager's classpath and -D options alone are longer. 64 MB of reserved
+   * (not committed) stack covers command lines up to about 250 KB.
+   */
+  private static final long ENVIRONMENT_STACK_BYTES = 64L << 20;
 
   private final String location;
   private final OrtEnvironment env;
@@ -83,7 +93,7 @@ public final class OnnxModel {
   /** Loads a model (not shared): {@code classpath:...}, a file path, or a file/http(s) URL. */
   public static OnnxModel load(String location) {
     byte[] bytes = read(location);
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = environmentOnALargeStack();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
       options.setInterOpNumThreads(1);
@@ -94,6 +104,22 @@ public final class OnnxModel {
       return new OnnxModel(location, env, env.createSession(bytes, options));
     } catch (OrtException e) {
       throw new IllegalArgumentException("model " + location + " is not a valid ONNX model: " + e.getMessage(), e);
+    }
+  }
+
+  /** ONNX Runtime's environment (one per class loader), created on a thread with a large stack. */
+  private static OrtEnvironment environmentOnALargeStack() {
+    FutureTask<OrtEnvironment> create = new FutureTask<>(OrtEnvironment::getEnvironment);
+    Thread thread = new Thread(null, create, "onnxruntime-environment", ENVIRONMENT_STACK_BYTES);
+    thread.setDaemon(true);
+    thread.start();
+    try {
+      return create.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating the ONNX Runtime environment", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not create the ONNX Runtime environment: " + e.getCause(), e.getCause());
     }
   }
 

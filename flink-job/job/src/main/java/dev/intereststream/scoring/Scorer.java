@@ -1,6 +1,5 @@
 package dev.intereststream.scoring;
 
-import dev.intereststream.contracts.ScoringRequest;
 import java.util.List;
 
 /**

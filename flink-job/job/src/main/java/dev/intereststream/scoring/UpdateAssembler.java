@@ -1,6 +1,5 @@
 package dev.intereststream.scoring;
 
-import dev.intereststream.contracts.ScoringRequest;
 import dev.intereststream.schemas.CategoryInterest;
 import dev.intereststream.schemas.InterestUpdate;
 import dev.intereststream.schemas.ScoredItem;

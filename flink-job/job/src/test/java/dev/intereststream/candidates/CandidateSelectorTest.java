@@ -2,8 +2,8 @@ package dev.intereststream.candidates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.intereststream.contracts.ScoringRequest;
 import dev.intereststream.schemas.Scenario;
+import dev.intereststream.scoring.ScoringRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

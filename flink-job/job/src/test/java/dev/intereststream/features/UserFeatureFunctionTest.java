@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.intereststream.candidates.CandidateConfig;
 import dev.intereststream.candidates.TrendingSnapshot;
-import dev.intereststream.contracts.ScoringRequest;
 import dev.intereststream.events.Click;
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.Scenario;
 import dev.intereststream.schemas.TriggerReason;
+import dev.intereststream.scoring.ScoringRequest;
 import java.util.EnumSet;
 import java.util.List;
 import org.apache.flink.api.common.state.ValueState;

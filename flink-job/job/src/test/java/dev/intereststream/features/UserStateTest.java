@@ -80,10 +80,10 @@ class UserStateTest {
     apply(u, click("b", 1, 2, 20, Action.PURCHASE, T0 + 1));
     apply(u, click("c", 1, 3, 30, Action.CLICK, T0 + 2));
     apply(u, click("d", 1, 4, 40, Action.CLICK, T0 + 3)); // no stronger than category 30: not tracked
-    assertThat(u.findCategory(UserState.scenarioIndex(Scenario.ECOMMERCE), 40)).isNegative();
+    assertThat(u.categories.find(UserState.scenarioIndex(Scenario.ECOMMERCE), 40)).isNegative();
     apply(u, click("e", 1, 5, 50, Action.PURCHASE, T0 + 4)); // outweighs category 30: replaces it
-    assertThat(u.findCategory(UserState.scenarioIndex(Scenario.ECOMMERCE), 50)).isNotNegative();
-    assertThat(u.findCategory(UserState.scenarioIndex(Scenario.ECOMMERCE), 30)).isNegative();
+    assertThat(u.categories.find(UserState.scenarioIndex(Scenario.ECOMMERCE), 50)).isNotNegative();
+    assertThat(u.categories.find(UserState.scenarioIndex(Scenario.ECOMMERCE), 30)).isNegative();
     assertThat(u.trackedCategoryCount()).isEqualTo(3);
   }
 
@@ -93,9 +93,9 @@ class UserStateTest {
     for (int i = 0; i < 6; i++) {
       apply(u, click("e" + i, 1, 1, 1, Action.IMPRESSION, T0 + i));
     }
-    assertThat(u.seenRecently(EventIds.fingerprint("e5"))).isTrue();
-    assertThat(u.seenRecently(EventIds.fingerprint("e2"))).isTrue();
-    assertThat(u.seenRecently(EventIds.fingerprint("e1"))).isFalse(); // window of 4
+    assertThat(u.recency(EventIds.fingerprint("e5"))).isNotEqualTo(UserState.Recency.NEW);
+    assertThat(u.recency(EventIds.fingerprint("e2"))).isNotEqualTo(UserState.Recency.NEW);
+    assertThat(u.recency(EventIds.fingerprint("e1"))).isEqualTo(UserState.Recency.NEW); // window of 4
     assertThat(u.copy()).isEqualTo(u);
   }
 

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.junit.jupiter.api.Test;
 
 /** Settings that cannot work are refused before any environment is built, naming the job's option. */
@@ -17,6 +20,29 @@ class EnvironmentConfigTest {
     options.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ZERO);
     assertThatThrownBy(() -> InterestStreamJob.environmentConfig(options))
         .hasMessageContaining("set job.checkpoint-interval, not execution.checkpointing.interval");
+  }
+
+  @Test
+  void aDashDThatWouldDropExactlyOnceCheckpointsIsRefused() {
+    Configuration options = Configuration.fromMap(Map.of("execution.checkpointing.mode", "AT_LEAST_ONCE"));
+    assertThatThrownBy(() -> InterestStreamJob.environmentConfig(options))
+        .hasMessageContaining("execution.checkpointing.mode must stay EXACTLY_ONCE (given: AT_LEAST_ONCE)");
+  }
+
+  @Test
+  void aDashDOfUidsKryoOrMaxParallelismThatDiffersFromWhatTheJobNeedsIsRefused() {
+    for (Map<String, String> setting : List.of(Map.of("pipeline.auto-generate-uids", "true"),
+        Map.of("pipeline.generic-types", "true"), Map.of("pipeline.max-parallelism", "256"))) {
+      assertThatThrownBy(() -> InterestStreamJob.environmentConfig(Configuration.fromMap(setting)))
+          .hasMessageContaining(setting.keySet().iterator().next() + " must stay");
+    }
+  }
+
+  @Test
+  void aDashDEqualToWhatTheJobNeedsIsAccepted() {
+    Configuration options = Configuration.fromMap(Map.of("execution.checkpointing.mode", "EXACTLY_ONCE",
+        "pipeline.max-parallelism", "256", "job.max-parallelism", "256"));
+    assertThat(InterestStreamJob.environmentConfig(options).get(PipelineOptions.MAX_PARALLELISM)).isEqualTo(256);
   }
 
   @Test

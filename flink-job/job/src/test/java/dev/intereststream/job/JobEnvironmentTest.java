@@ -1,8 +1,11 @@
 package dev.intereststream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -16,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JobEnvironmentTest {
 
   @Test
-  void theUsersSettingsWinOverTheCallersDefaultsAndTheJobsNeedsStay(@TempDir Path dir) {
+  void theUsersSettingsWinOverTheCallersDefaultsAboveWhatTheJobNeeds(@TempDir Path dir) {
     Configuration options = new Configuration();
     options.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("given").toUri().toString());
     Configuration callerDefaults = new Configuration();
@@ -28,6 +31,14 @@ class JobEnvironmentTest {
     assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo(dir.resolve("given").toUri().toString());
     assertThat(conf.get(RestOptions.PORT)).isZero();
     assertThat(conf.get(PipelineOptions.AUTO_GENERATE_UIDS)).isFalse();
+  }
+
+  @Test
+  void aLocalEnvironmentRefusesADashDOfTheCheckpointDirectoryOrRestAddressItManages(@TempDir Path dir) {
+    for (String key : List.of("execution.checkpointing.dir", "rest.bind-address")) {
+      Configuration options = Configuration.fromMap(Map.of(key, "file:///elsewhere"));
+      assertThatThrownBy(() -> JobEnvironment.local(options, 2, dir)).hasMessageContaining("-D " + key + "=");
+    }
   }
 
   @Test

@@ -35,6 +35,7 @@ class JobJarITCase {
     List<String> forbidden = List.of(
         "org/apache/flink/runtime/", "org/apache/flink/streaming/api/", "org/apache/flink/api/",
         "org/apache/flink/client/", "org/apache/flink/configuration/", "org/apache/flink/state/rocksdb/",
+        "org/apache/flink/connector/base/",
         "kafka/Kafka.class", "kafka/server/", "kafka/tools/", "org/apache/kafka/server/common/", "org/apache/kafka/server/util/", "org/apache/kafka/metadata/",
         "org/apache/kafka/raft/", "org/apache/kafka/storage/",
         "scala/", "org/apache/logging/log4j/", "org/slf4j/", "org/rocksdb/", "picocli/", "org/HdrHistogram/",

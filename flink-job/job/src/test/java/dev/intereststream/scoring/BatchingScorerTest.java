@@ -2,7 +2,6 @@ package dev.intereststream.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.intereststream.contracts.ScoringRequest;
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.InterestUpdate;
 import dev.intereststream.schemas.Scenario;

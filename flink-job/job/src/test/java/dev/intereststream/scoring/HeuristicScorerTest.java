@@ -3,7 +3,6 @@ package dev.intereststream.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.intereststream.contracts.ScoringRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,10 @@
 package dev.intereststream.bench;
 
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.job.InterestStreamJob;
 import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.job.JobEnvironment;
 import dev.intereststream.job.KafkaIo;
-import dev.intereststream.contracts.Topics;
 import dev.intereststream.local.ConsumerLag;
 import dev.intereststream.local.EmbeddedKafka;
 import java.nio.file.Files;

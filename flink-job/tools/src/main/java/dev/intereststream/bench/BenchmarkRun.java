@@ -42,10 +42,11 @@ public final class BenchmarkRun {
    * @param soakRate offered rate of the soak, events/s; 0 for half the highest sustained rate of the ladder
    * @param soakFillEvents events consumed before the soak's measured window, so that its users have state
    * @param soakOnly run only the soak (at {@code soakRate}) and write soak.json and soak.md
+   * @param ceilingSeconds measured seconds per point of the standalone ceiling, after 1 s of warm-up
    */
   public record Settings(String model, String peerModel, Path out, double[] rates, double[] peerRates,
       double warmUpSeconds, double measureSeconds, long backlog, int users, int stateScaleUsers,
-      java.time.Duration soak, double soakRate, long soakFillEvents, boolean soakOnly) {}
+      java.time.Duration soak, double soakRate, long soakFillEvents, boolean soakOnly, double ceilingSeconds) {}
 
   private final Settings settings;
   private final PrintStream log;
@@ -104,7 +105,8 @@ public final class BenchmarkRun {
     for (int threads : new int[] {1, 2}) {
       for (int k : new int[] {50, 100}) {
         for (int batch : new int[] {1, 8, 32, 128}) {
-          CeilingBench.Point p = CeilingBench.measure(settings.model(), true, threads, batch, k, 3);
+          CeilingBench.Point p = CeilingBench.measure(settings.model(), true, threads, batch, k,
+              settings.ceilingSeconds());
           ceiling.add(p);
           log.printf(Locale.ROOT, "  threads %d batch %3d K %3d: %,8.0f users/s %,10.0f candidates/s %7.2f ms/call%n",
               threads, batch, k, p.usersPerSecond(), p.candidatesPerSecond(), p.msPerCall());
@@ -113,8 +115,8 @@ public final class BenchmarkRun {
     }
     report.put("modelVersion", ceiling.get(0).model());
     report.put("ceiling", ceiling);
-    CeilingBench.Point full = CeilingBench.measure(settings.model(), true, 1, 32, 100, 3, false);
-    CeilingBench.Point mixed = CeilingBench.measure(settings.model(), true, 1, 32, 100, 3, true);
+    CeilingBench.Point full = CeilingBench.measure(settings.model(), true, 1, 32, 100, settings.ceilingSeconds(), false);
+    CeilingBench.Point mixed = CeilingBench.measure(settings.model(), true, 1, 32, 100, settings.ceilingSeconds(), true);
     double historyCost = full.usersPerSecond() / mixed.usersPerSecond();
     log.printf(Locale.ROOT, "  histories of random length 0..L vs full, threads 1 batch 32 K 100: %,.0f vs %,.0f users/s "
         + "(cost ratio %.2f)%n", mixed.usersPerSecond(), full.usersPerSecond(), historyCost);
@@ -203,8 +205,10 @@ public final class BenchmarkRun {
       // The catch-up's job winds down for a few seconds after it is stopped (one run measured 5,301 users/s
       // here against ~8,200 interpolated from the ceiling table): wait, then keep the better of two.
       Thread.sleep(5_000);
-      CeilingBench.Point sameK = CeilingBench.measure(settings.model(), true, 2, 32, catchUp.meanCandidates(), 3);
-      CeilingBench.Point again = CeilingBench.measure(settings.model(), true, 2, 32, catchUp.meanCandidates(), 3);
+      CeilingBench.Point sameK = CeilingBench.measure(settings.model(), true, 2, 32, catchUp.meanCandidates(),
+          settings.ceilingSeconds());
+      CeilingBench.Point again = CeilingBench.measure(settings.model(), true, 2, 32, catchUp.meanCandidates(),
+          settings.ceilingSeconds());
       if (again.usersPerSecond() > sameK.usersPerSecond()) {
         sameK = again;
       }

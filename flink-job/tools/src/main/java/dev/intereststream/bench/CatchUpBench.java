@@ -1,7 +1,7 @@
 package dev.intereststream.bench;
 
-import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.contracts.Topics;
+import dev.intereststream.job.InterestStreamOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

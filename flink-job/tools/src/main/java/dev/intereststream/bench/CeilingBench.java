@@ -1,12 +1,12 @@
 package dev.intereststream.bench;
 
-import dev.intereststream.features.FeatureSpec;
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.Scenario;
 import dev.intereststream.schemas.TriggerReason;
+import dev.intereststream.scoring.FeatureSpec;
 import dev.intereststream.scoring.OnnxModel;
 import dev.intereststream.scoring.OnnxScorer;
-import dev.intereststream.contracts.ScoringRequest;
+import dev.intereststream.scoring.ScoringRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,7 +1,7 @@
 package dev.intereststream.bench;
 
-import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.contracts.Topics;
+import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.ClickEvent;
 import dev.intereststream.schemas.Scenario;

@@ -1,11 +1,11 @@
 package dev.intereststream.bench;
 
-import dev.intereststream.job.JobConfigs;
 import dev.intereststream.events.Click;
 import dev.intereststream.features.FeatureConfig;
 import dev.intereststream.features.UserEventFold;
 import dev.intereststream.features.UserState;
 import dev.intereststream.features.UserStateSerializer;
+import dev.intereststream.job.JobConfigs;
 import dev.intereststream.schemas.ClickEvent;
 import dev.intereststream.sim.Simulator;
 import dev.intereststream.sim.World;

@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Calling threads (default: ${DEFAULT-VALUE}).")
   List<Integer> threads;
 
-  @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per point, after 1 s of warm-up (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per point of the standalone ceiling, after 1 s of warm-up (default: ${DEFAULT-VALUE}).")
   double seconds;
 
   @Option(names = "--any-spec", description = "Measure a model of another shape (an ablation) without "
@@ -101,7 +101,8 @@ final class BenchCommand implements Callable<Integer> {
     }
     dev.intereststream.bench.BenchmarkRun.run(new dev.intereststream.bench.BenchmarkRun.Settings(model, peer, out,
         rates, peerRates, warmUpSeconds, measureSeconds, backlog, users, stateScaleUsers,
-        soakOnly && soak == null ? java.time.Duration.ofMinutes(10) : soak, soakRate, soakFillEvents, soakOnly),
+        soakOnly && soak == null ? java.time.Duration.ofMinutes(10) : soak, soakRate, soakFillEvents, soakOnly,
+        seconds),
         System.out);
     return 0;
   }

@@ -1,8 +1,8 @@
 package dev.intereststream.cli;
 
-import dev.intereststream.job.JobConfigs;
-import dev.intereststream.features.FeatureSpec;
 import dev.intereststream.job.InterestStreamOptions;
+import dev.intereststream.job.JobConfigs;
+import dev.intereststream.scoring.FeatureSpec;
 import dev.intereststream.training.TaobaoEventSource;
 import dev.intereststream.training.TrainingDataExporter;
 import java.nio.file.Path;

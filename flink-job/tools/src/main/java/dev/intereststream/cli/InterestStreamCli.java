@@ -1,7 +1,7 @@
 package dev.intereststream.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The interest-stream command line: one runnable jar for the local demo, the production job (also

@@ -5,7 +5,6 @@ import dev.intereststream.job.KafkaIo;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ReadableConfig;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,13 +43,6 @@ final class KafkaConnection {
 
   /** Client properties of a command without {@code -D}: bootstrap servers and the file's settings. */
   Properties clientProperties() {
-    return clientProperties(options());
-  }
-
-  /** Client properties of {@code options}: bootstrap servers and the file's settings. */
-  static Properties clientProperties(ReadableConfig options) {
-    Properties props = KafkaIo.clientProperties(options);
-    props.put("bootstrap.servers", options.get(InterestStreamOptions.BOOTSTRAP_SERVERS));
-    return props;
+    return KafkaIo.adminProperties(options());
   }
 }

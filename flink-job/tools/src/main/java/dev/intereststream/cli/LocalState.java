@@ -1,7 +1,7 @@
 package dev.intereststream.cli;
 
-import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.job.InterestStreamOptions.StartingOffsets;
+import dev.intereststream.job.InterestStreamOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

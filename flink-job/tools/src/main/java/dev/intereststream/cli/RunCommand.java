@@ -1,12 +1,11 @@
 package dev.intereststream.cli;
 
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.job.InterestStreamJob;
 import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.job.JobEnvironment;
 import dev.intereststream.job.KafkaIo;
 import dev.intereststream.job.TopicCheck;
-import dev.intereststream.contracts.Topics;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -76,8 +75,7 @@ final class RunCommand implements Callable<Integer> {
     String input = Topics.CLICK_EVENTS.name(config);
     String output = Topics.INTEREST_SCORES.name(config);
     String deadLetters = Topics.DEAD_LETTERS.name(config);
-    TopicCheck.requireTopics(KafkaConnection.clientProperties(config), List.of(input, output, deadLetters),
-        List.of(output, deadLetters), KafkaIo.maxRecordBytes(config));
+    TopicCheck.requireJobTopics(config);
 
     Configuration runDefaults = new Configuration();
     // Flink's client (flink run) installs a context environment; without one this is java -jar.

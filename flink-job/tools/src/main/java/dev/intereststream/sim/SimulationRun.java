@@ -5,8 +5,8 @@ import dev.intereststream.schemas.ClickEvent;
 import java.io.ByteArrayOutputStream;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.apache.avro.message.BinaryMessageEncoder;
 
 /**

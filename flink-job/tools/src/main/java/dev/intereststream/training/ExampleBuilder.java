@@ -1,16 +1,16 @@
 package dev.intereststream.training;
 
-import dev.intereststream.features.ConsumedItems;
 import dev.intereststream.candidates.CandidateSelector;
 import dev.intereststream.candidates.TrendingReplay;
 import dev.intereststream.events.Click;
-import dev.intereststream.features.FeatureSpec;
+import dev.intereststream.features.ConsumedItems;
 import dev.intereststream.features.RequestFactory;
 import dev.intereststream.features.UserState;
 import dev.intereststream.schemas.Action;
+import dev.intereststream.scoring.FeatureSpec;
 import dev.intereststream.scoring.HeuristicScorer;
 import dev.intereststream.scoring.ModelInputs;
-import dev.intereststream.contracts.ScoringRequest;
+import dev.intereststream.scoring.ScoringRequest;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.intereststream.training;
 
-import dev.intereststream.features.FeatureSpec;
+import dev.intereststream.scoring.FeatureSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

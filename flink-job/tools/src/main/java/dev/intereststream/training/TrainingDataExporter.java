@@ -6,11 +6,11 @@ import dev.intereststream.candidates.CandidateConfig;
 import dev.intereststream.candidates.TrendingReplay;
 import dev.intereststream.events.Click;
 import dev.intereststream.features.FeatureConfig;
-import dev.intereststream.features.FeatureSpec;
 import dev.intereststream.features.RequestFactory;
 import dev.intereststream.features.UserEventFold;
 import dev.intereststream.features.UserState;
 import dev.intereststream.schemas.Action;
+import dev.intereststream.scoring.FeatureSpec;
 import dev.intereststream.scoring.ModelInputs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,8 +96,10 @@ public final class TrainingDataExporter {
     long[] range = timeRange(source);
     Files.createDirectories(outDir);
     Splits splits = new Splits(outDir, l, range[0], range[1], trainFraction, validFraction);
-    Replay replay = new Replay(splits, negatives);
-    try (splits; EventSource in = source.open(); TruthFile truth = truthFile == null ? null : new TruthFile(truthFile)) {
+    Replay replay;
+    try (splits; EventSource in = source.open();
+        TruthFile truth = truthFile == null ? null : new TruthFile(truthFile)) {
+      replay = new Replay(splits, negatives);
       Click click;
       while ((click = in.next()) != null) {
         replay.next(click, truth);

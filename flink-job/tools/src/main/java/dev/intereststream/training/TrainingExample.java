@@ -16,7 +16,7 @@ final class TrainingExample {
   long slate = -1;
   /** Index into {@link TrainingDataExporter#SPLITS}. */
   int split;
-  /** The sequence inputs, feature-major: {@link dev.intereststream.features.FeatureSpec#SEQUENCE_FEATURES} rows of L. */
+  /** The sequence inputs, feature-major: {@link dev.intereststream.scoring.FeatureSpec#SEQUENCE_FEATURES} rows of L. */
   int[] sequence;
   float[] userDense;
   int scenario;

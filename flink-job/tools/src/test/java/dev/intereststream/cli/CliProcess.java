@@ -49,6 +49,9 @@ final class CliProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
+    // C1 only: these processes live seconds to a minute, too short for C2's compilations, whose threads
+    // would otherwise take a large share of the two cores the tests share.
+    command.add("-XX:TieredStopAtLevel=1");
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));

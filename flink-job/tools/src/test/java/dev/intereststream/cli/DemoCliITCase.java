@@ -31,7 +31,7 @@ class DemoCliITCase {
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void demoStreamsInterestUpdatesAndTailPrintsThemAsJson() throws Exception {
-    try (CliProcess demo = CliProcess.start("demo", "--duration", "40s", "--rate", "1000", "--users", "2000")) {
+    try (CliProcess demo = CliProcess.start("demo", "--duration", "30s", "--rate", "1000", "--users", "2000")) {
       String started = demo.awaitLine(l -> BROKER.matcher(l).find(), Duration.ofSeconds(60));
       Matcher m = BROKER.matcher(started);
       assertThat(m.find()).isTrue();
@@ -56,12 +56,12 @@ class DemoCliITCase {
       String summaryLine = demo.awaitLine(l -> l.startsWith("SUMMARY "), Duration.ofSeconds(90));
       assertThat(demo.waitFor(Duration.ofSeconds(60))).as(demo.output()).isZero();
       Map<String, String> s = summary(summaryLine);
-      assertThat(Long.parseLong(s.get("events_in"))).isGreaterThan(20_000);
+      assertThat(Long.parseLong(s.get("events_in"))).isGreaterThan(15_000);
       assertThat(Long.parseLong(s.get("updates_out"))).isGreaterThan(1_000);
       assertThat(Long.parseLong(s.get("dead_letters"))).isPositive();
       assertThat(Long.parseLong(s.get("first_update_after_s"))).isBetween(0L, 30L);
       // At 1,000 events/s the job keeps up: its output trails the newest input by about a checkpoint
-      // interval (1 s in the demo), not by an amount that grows over the 40 s (the committed-offset lag
+      // interval (1 s in the demo), not by an amount that grows over the 30 s (the committed-offset lag
       // shown before climbed steadily); the bound leaves room for a slow checkpoint on a loaded machine.
       assertThat(Long.parseLong(s.get("steady_behind_max_ms"))).isBetween(0L, 10_000L);
       assertThat(demo.output()).contains("categories").contains("top items");

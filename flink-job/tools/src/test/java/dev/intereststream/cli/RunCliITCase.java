@@ -48,7 +48,7 @@ class RunCliITCase {
       job.awaitLine(l -> l.startsWith("interest-stream: reading click-events"), Duration.ofSeconds(60));
 
       try (CliProcess sim = CliProcess.start("simulate", "--bootstrap-servers", bootstrap, "--topic", "click-events",
-          "--rate", "500", "--duration", "20s", "--users", "500", "--malformed-fraction", "0.01")) {
+          "--rate", "500", "--duration", "8s", "--users", "500", "--malformed-fraction", "0.01")) {
         assertThat(sim.waitFor(Duration.ofSeconds(60))).as(sim.output()).isZero();
         assertThat(sim.output()).contains("simulate:");
       }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.local.EmbeddedKafka;
-import dev.intereststream.reliability.ReliabilityFixture;
 import dev.intereststream.reliability.ReliabilityFixture.Output;
+import dev.intereststream.reliability.ReliabilityFixture;
 import dev.intereststream.schemas.ClickEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,35 +56,35 @@ class RunRecoveryCliITCase {
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void aRunKilledMidRunResumesFromItsLastCheckpointAndWritesWhatAnUninterruptedRunWrites(@TempDir Path dir)
       throws Exception {
-    List<ClickEvent> events = ReliabilityFixture.events(12_000, 71);
-    ReliabilityFixture.produce(kafka, INPUT, events.subList(0, 8_000));
+    List<ClickEvent> events = ReliabilityFixture.events(8_000, 71);
+    ReliabilityFixture.produce(kafka, INPUT, events.subList(0, 5_000));
     Path stateDir = dir.resolve("state");
 
-    try (CliProcess first = CliProcess.start(run("killed", stateDir))) {
-      first.awaitLine(l -> l.startsWith("interest-stream: no checkpoint in " + stateDir.resolve("killed")),
-          Duration.ofSeconds(60));
-      // Consumed offsets are committed when a checkpoint completes: the state dir now holds one.
-      ReliabilityFixture.awaitConsumed(kafka, "killed", INPUT, Duration.ofSeconds(90));
-      CompletableFuture<Void> rest = CompletableFuture.runAsync(
-          () -> ReliabilityFixture.produceLive(kafka, INPUT, events.subList(8_000, events.size()), 6));
-      Thread.sleep(2_000);
-      first.kill();
-      assertThat(completedCheckpoints(stateDir.resolve("killed"))).as(first.output()).isNotEmpty();
-
-      try (CliProcess second = CliProcess.start(run("killed", stateDir))) {
-        second.awaitLine(l -> l.startsWith("interest-stream: resuming from checkpoint "), Duration.ofSeconds(60));
-        rest.get(60, TimeUnit.SECONDS);
-        ReliabilityFixture.awaitConsumed(kafka, "killed", INPUT, Duration.ofSeconds(90));
-        Thread.sleep(3 * INTERVAL.toMillis() + 500);
-      }
-    }
-    Output killed = read("killed");
-
+    // The uninterrupted run reads the same input alongside, in a process and consumer group of its own:
+    // each run waits for its offsets to be committed, which the other's waiting overlaps.
     try (CliProcess uninterrupted = CliProcess.start(run("uninterrupted", dir.resolve("other-state")))) {
+      try (CliProcess first = CliProcess.start(run("killed", stateDir))) {
+        first.awaitLine(l -> l.startsWith("interest-stream: no checkpoint in " + stateDir.resolve("killed")),
+            Duration.ofSeconds(60));
+        // Consumed offsets are committed when a checkpoint completes: the state dir now holds one.
+        ReliabilityFixture.awaitConsumed(kafka, "killed", INPUT, Duration.ofSeconds(90));
+        CompletableFuture<Void> rest = CompletableFuture.runAsync(
+            () -> ReliabilityFixture.produceLive(kafka, INPUT, events.subList(5_000, events.size()), 4));
+        Thread.sleep(2_000);
+        first.kill();
+        assertThat(completedCheckpoints(stateDir.resolve("killed"))).as(first.output()).isNotEmpty();
+
+        try (CliProcess second = CliProcess.start(run("killed", stateDir))) {
+          second.awaitLine(l -> l.startsWith("interest-stream: resuming from checkpoint "), Duration.ofSeconds(60));
+          rest.get(60, TimeUnit.SECONDS);
+          ReliabilityFixture.awaitConsumed(kafka, "killed", INPUT, Duration.ofSeconds(90));
+          Thread.sleep(3 * INTERVAL.toMillis() + 500);
+        }
+      }
       ReliabilityFixture.awaitConsumed(kafka, "uninterrupted", INPUT, Duration.ofSeconds(90));
       Thread.sleep(3 * INTERVAL.toMillis() + 500);
     }
-    ReliabilityFixture.assertSameUpdatesOnce(read("uninterrupted"), killed);
+    ReliabilityFixture.assertSameUpdatesOnce(read("uninterrupted"), read("killed"));
   }
 
   private static Output read(String name) {

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.events.Click;
 import dev.intereststream.events.ClickEventDecoder;
 import dev.intereststream.events.Rejection;
 import dev.intereststream.job.KafkaTestSupport;
-import dev.intereststream.contracts.Topics;
 import dev.intereststream.local.EmbeddedKafka;
 import dev.intereststream.reliability.ReliabilityFixture;
 import dev.intereststream.schemas.Action;

@@ -1,8 +1,8 @@
 package dev.intereststream.job;
 
-import dev.intereststream.contracts.Topics;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.events.TestEvents;
 import dev.intereststream.local.EmbeddedKafka;
 import dev.intereststream.schemas.Action;
@@ -37,10 +37,10 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The whole job on a Flink MiniCluster (parallelism 2) against a real Kafka broker: simulated traffic

@@ -2,8 +2,8 @@ package dev.intereststream.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.intereststream.job.KafkaTestSupport;
 import dev.intereststream.contracts.Topics;
+import dev.intereststream.job.KafkaTestSupport;
 import dev.intereststream.local.EmbeddedKafka;
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.ClickEvent;

@@ -6,8 +6,8 @@ import dev.intereststream.job.InterestStreamJob;
 import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.local.EmbeddedKafka;
 import dev.intereststream.reliability.ReliabilityFixture.Output;
-import java.time.Duration;
 import dev.intereststream.schemas.ClickEvent;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +46,7 @@ class ExactlyOnceITCase {
   static void setUp() throws Exception {
     kafka = EmbeddedKafka.start();
     kafka.createTopics(Map.of(INPUT, ReliabilityFixture.PARTITIONS));
-    events = ReliabilityFixture.events(24_000, 61);
+    events = ReliabilityFixture.events(16_000, 61);
     ReliabilityFixture.produce(kafka, INPUT, events);
     ChaosMapper.reset();
     reference = ReliabilityFixture.reference(kafka, INPUT, "eo-reference");

@@ -2,7 +2,7 @@ package dev.intereststream.reliability;
 
 import dev.intereststream.scoring.Scorer;
 import dev.intereststream.scoring.ScorerFactory;
-import dev.intereststream.contracts.ScoringRequest;
+import dev.intereststream.scoring.ScoringRequest;
 import java.util.List;
 
 /**

@@ -2,14 +2,14 @@ package dev.intereststream.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.intereststream.contracts.DeadLetterCap;
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.events.TestEvents;
 import dev.intereststream.job.KafkaTestSupport;
-import dev.intereststream.contracts.Topics;
 import dev.intereststream.local.EmbeddedKafka;
 import dev.intereststream.reliability.ReliabilityFixture.Output;
 import dev.intereststream.schemas.ClickEvent;
 import dev.intereststream.schemas.DeadLetter;
-import dev.intereststream.contracts.DeadLetterCap;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;

@@ -2,9 +2,9 @@ package dev.intereststream.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.events.TestEvents;
 import dev.intereststream.job.KafkaTestSupport;
-import dev.intereststream.contracts.Topics;
 import dev.intereststream.local.EmbeddedKafka;
 import dev.intereststream.reliability.ReliabilityFixture.Output;
 import dev.intereststream.schemas.ClickEvent;

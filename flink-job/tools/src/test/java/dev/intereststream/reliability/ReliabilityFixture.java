@@ -3,13 +3,13 @@ package dev.intereststream.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.intereststream.contracts.Topics;
 import dev.intereststream.events.TestEvents;
 import dev.intereststream.job.InterestStreamJob;
 import dev.intereststream.job.InterestStreamOptions;
 import dev.intereststream.job.JobEnvironment;
 import dev.intereststream.job.KafkaIo;
 import dev.intereststream.job.KafkaTestSupport;
-import dev.intereststream.contracts.Topics;
 import dev.intereststream.local.ConsumerLag;
 import dev.intereststream.local.EmbeddedKafka;
 import dev.intereststream.schemas.ClickEvent;
@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -115,30 +115,55 @@ public final class ReliabilityFixture {
   }
 
   /** A failure-free run at parallelism 2 over what the input holds, until consumed; its committed output. */
-  static Output reference(EmbeddedKafka kafka, String input, String run) throws Exception {
+  public static Output reference(EmbeddedKafka kafka, String input, String run) throws Exception {
+    return startReference(kafka, input, run).finish();
+  }
+
+  /** As {@link #reference}, started now and read by {@link Run#finish}, so that other runs overlap it. */
+  static Run startReference(EmbeddedKafka kafka, String input, String run) throws Exception {
     Configuration options = options(kafka, input, run);
     createOutputTopics(kafka, options);
-    return runUntilConsumed(kafka, options, environment(options, 2, false, UnaryOperator.identity()), () -> {});
+    return startRun(kafka, options, environment(options, 2, false, UnaryOperator.identity()));
   }
 
   /**
-   * Runs an unbounded job, runs {@code whileRunning} (which may write the input), waits until the job
-   * has consumed and committed all input, lets the last transactions commit, cancels the job and reads
-   * its committed output. Unbounded on purpose: a bounded source's final watermark would release
-   * requests a live job still holds, so runs ending differently could not be compared.
+   * Runs an unbounded job, runs {@code whileRunning} (which may write the input), then {@link Run#finish}.
+   * Unbounded on purpose: a bounded source's final watermark would release requests a live job still
+   * holds, so runs ending differently could not be compared.
    */
   static Output runUntilConsumed(EmbeddedKafka kafka, Configuration options, StreamExecutionEnvironment env,
       ThrowingRunnable whileRunning) throws Exception {
-    JobClient job = env.executeAsync(options.get(InterestStreamOptions.CONSUMER_GROUP));
+    Run run = startRun(kafka, options, env);
     try {
       whileRunning.run();
-      awaitConsumed(kafka, options.get(InterestStreamOptions.CONSUMER_GROUP),
-          options.get(InterestStreamOptions.INPUT_TOPIC), Duration.ofSeconds(180));
-      Thread.sleep(3 * options.get(InterestStreamOptions.CHECKPOINT_INTERVAL).toMillis() + 500);
-    } finally {
-      job.cancel().get(60, TimeUnit.SECONDS);
+    } catch (Exception | AssertionError e) {
+      run.job().cancel().get(60, TimeUnit.SECONDS);
+      throw e;
     }
-    return read(kafka, options);
+    return run.finish();
+  }
+
+  /** Starts an unbounded job named after its consumer group. */
+  static Run startRun(EmbeddedKafka kafka, Configuration options, StreamExecutionEnvironment env) throws Exception {
+    return new Run(kafka, options, env.executeAsync(options.get(InterestStreamOptions.CONSUMER_GROUP)));
+  }
+
+  /** A running job of {@link #startRun}. */
+  record Run(EmbeddedKafka kafka, Configuration options, JobClient job) {
+    /**
+     * Waits until the job has consumed and committed all input, lets the last transactions commit,
+     * cancels the job and reads its committed output.
+     */
+    Output finish() throws Exception {
+      try {
+        awaitConsumed(kafka, options.get(InterestStreamOptions.CONSUMER_GROUP),
+            options.get(InterestStreamOptions.INPUT_TOPIC), Duration.ofSeconds(180));
+        Thread.sleep(3 * options.get(InterestStreamOptions.CHECKPOINT_INTERVAL).toMillis() + 500);
+      } finally {
+        job.cancel().get(60, TimeUnit.SECONDS);
+      }
+      return read(kafka, options);
+    }
   }
 
   /** A step that may throw. */

@@ -31,7 +31,7 @@ class RescaleITCase {
 
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(6).build());
 
   private static EmbeddedKafka kafka;
 
@@ -59,14 +59,15 @@ class RescaleITCase {
   @Test
   @Timeout(value = 400, unit = TimeUnit.SECONDS)
   void stateSurvivesRestartsFromSavepointsAtParallelism2Then4Then1(@TempDir Path savepoints) throws Exception {
-    List<ClickEvent> events = ReliabilityFixture.events(18_000, 71);
-    List<ClickEvent> a = events.subList(0, 6_000);
-    List<ClickEvent> b = events.subList(6_000, 12_000);
-    List<ClickEvent> c = events.subList(12_000, 18_000);
+    List<ClickEvent> events = ReliabilityFixture.events(12_000, 71);
+    List<ClickEvent> a = events.subList(0, 4_000);
+    List<ClickEvent> b = events.subList(4_000, 8_000);
+    List<ClickEvent> c = events.subList(8_000, 12_000);
 
     kafka.createTopics(Map.of("rs-ref-input", ReliabilityFixture.PARTITIONS, "rs-input", ReliabilityFixture.PARTITIONS));
     ReliabilityFixture.produce(kafka, "rs-ref-input", events);
-    Output reference = ReliabilityFixture.reference(kafka, "rs-ref-input", "rs-reference");
+    // The uninterrupted reference runs alongside the rescaled runs (slots for both).
+    ReliabilityFixture.Run reference = ReliabilityFixture.startReference(kafka, "rs-ref-input", "rs-reference");
 
     Configuration options = ReliabilityFixture.options(kafka, "rs-input", "rs-rescaled");
     ReliabilityFixture.createOutputTopics(kafka, options);
@@ -84,6 +85,6 @@ class RescaleITCase {
     Output rescaled = ReliabilityFixture.runUntilConsumed(kafka, third,
         ReliabilityFixture.environment(third, 1, false, UnaryOperator.identity()), () -> {});
 
-    ReliabilityFixture.assertSameUpdatesOnce(reference, rescaled);
+    ReliabilityFixture.assertSameUpdatesOnce(reference.finish(), rescaled);
   }
 }

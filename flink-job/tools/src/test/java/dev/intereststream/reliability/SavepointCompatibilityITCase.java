@@ -47,7 +47,7 @@ class SavepointCompatibilityITCase {
 
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
   static final Path COMMITTED = Path.of("src", "test", "resources", "savepoints", "release-0.1");
   static final String INPUT = "compat-click-events";
@@ -110,8 +110,9 @@ class SavepointCompatibilityITCase {
     ReliabilityFixture.produce(kafka, "compat-ref-input", all);
     Configuration refOptions = options("compat-ref-input", "compat-reference");
     ReliabilityFixture.createOutputTopics(kafka, refOptions);
-    Output reference = ReliabilityFixture.runUntilConsumed(kafka, refOptions,
-        ReliabilityFixture.environment(refOptions, 2, false, UnaryOperator.identity()), () -> {});
+    // The uninterrupted run goes alongside the restored one (slots for both).
+    ReliabilityFixture.Run uninterrupted = ReliabilityFixture.startRun(kafka, refOptions,
+        ReliabilityFixture.environment(refOptions, 2, false, UnaryOperator.identity()));
 
     // The same input at the same offsets as when the savepoint was taken, then what came after it.
     ReliabilityFixture.produce(kafka, INPUT, all);
@@ -122,6 +123,7 @@ class SavepointCompatibilityITCase {
     options.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
     Output restored = ReliabilityFixture.runUntilConsumed(kafka, options,
         ReliabilityFixture.environment(options, 2, false, UnaryOperator.identity()), () -> {});
+    Output reference = uninterrupted.finish();
 
     Set<String> after = new HashSet<>();
     all.subList(6_000, all.size()).forEach(e -> after.add(e.getEventId()));

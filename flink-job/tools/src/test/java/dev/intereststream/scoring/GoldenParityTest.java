@@ -6,7 +6,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.intereststream.features.FeatureSpec;
 import dev.intereststream.training.Npy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

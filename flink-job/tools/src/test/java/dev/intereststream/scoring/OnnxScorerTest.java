@@ -1,6 +1,5 @@
 package dev.intereststream.scoring;
 
-import dev.intereststream.contracts.ScoringRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -2,7 +2,7 @@ package dev.intereststream.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.intereststream.features.FeatureSpec;
+import dev.intereststream.scoring.FeatureSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

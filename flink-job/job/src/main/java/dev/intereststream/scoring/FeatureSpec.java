@@ -1,4 +1,4 @@
-package dev.intereststream.features;
+package dev.intereststream.scoring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The model's inputs, fixed by version: names, dtypes, shapes, vocabulary sizes and how ids are
- * mapped into them. The job encodes requests with it ({@link FeatureEncoder},
+ * mapped into them. The job encodes requests with it ({@code features.FeatureEncoder},
  * {@link dev.intereststream.scoring.ModelInputs}), {@code export-training-data} writes it beside the
  * tensors as {@code feature_spec.json}, the trainer reads that file, and the exported ONNX model
  * carries the scalars in its metadata, which the job checks at start-up. Changing anything here means a
@@ -64,13 +64,13 @@ public final class FeatureSpec {
     return 1 + (int) Math.floorMod(mix(categoryId ^ 0x5bd1e995L), (long) (CATEGORY_BUCKETS - 1));
   }
 
-  static int ageBucket(long ageMs) {
+  public static int ageBucket(long ageMs) {
     long seconds = Math.max(0, ageMs) / 1000;
     int b = 1 + (63 - Long.numberOfLeadingZeros(seconds + 1)); // 1 + floor(log2(1 + s))
     return Math.min(b, AGE_BUCKETS - 1);
   }
 
-  static int dwellBucket(int dwellMs) {
+  public static int dwellBucket(int dwellMs) {
     if (dwellMs < 0) {
       return 1;
     }

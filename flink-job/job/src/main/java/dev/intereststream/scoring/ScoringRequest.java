@@ -1,4 +1,4 @@
-package dev.intereststream.contracts;
+package dev.intereststream.scoring;
 
 import dev.intereststream.schemas.Action;
 import dev.intereststream.schemas.Scenario;
@@ -31,7 +31,7 @@ public final class ScoringRequest {
   public float[] candidatePopularity = new float[0];
 
   /**
-   * The model's user inputs ({@link dev.intereststream.features.FeatureEncoder}), set only when the
+   * The model's user inputs ({@code features.FeatureEncoder}), set only when the
    * job scores with a model: one row of L per sequence input, and the user's dense features.
    */
   public int[] sequence;

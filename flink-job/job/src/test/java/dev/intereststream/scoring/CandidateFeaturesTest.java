@@ -1,8 +1,9 @@
-package dev.intereststream.features;
+package dev.intereststream.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.intereststream.contracts.ScoringRequest;
+import dev.intereststream.scoring.FeatureSpec;
+import dev.intereststream.scoring.ScoringRequest;
 import org.junit.jupiter.api.Test;
 
 class CandidateFeaturesTest {
@@ -23,7 +24,7 @@ class CandidateFeaturesTest {
     r.candidateCategories = new long[] {4, 9, 5};
     r.candidateCounts = new long[] {10, 0, 3};
     r.candidatePopularity = new float[] {1f, 0.5f, 0.25f};
-    FeatureEncoder.CandidateFeatures features = new FeatureEncoder.CandidateFeatures();
+    CandidateFeatures features = new CandidateFeatures();
     features.reset(r);
     float[] out = new float[4 * 3];
     for (int j = 0; j < 3; j++) {
@@ -37,17 +38,17 @@ class CandidateFeaturesTest {
 
   @Test
   void countFeatureIsStrictLog1pInsideAndOutsideItsTable() {
-    for (long c = 0; c < FeatureEncoder.LOG1P_TABLE_SIZE + 3; c++) {
-      assertThat(Float.floatToIntBits(FeatureEncoder.log1pCount(c)))
+    for (long c = 0; c < CandidateFeatures.LOG1P_TABLE_SIZE + 3; c++) {
+      assertThat(Float.floatToIntBits(CandidateFeatures.log1pCount(c)))
           .as("count %d", c)
           .isEqualTo(Float.floatToIntBits((float) StrictMath.log1p(c)));
     }
-    assertThat(FeatureEncoder.log1pCount(5_000_000_000L)).isEqualTo((float) StrictMath.log1p(5_000_000_000L));
+    assertThat(CandidateFeatures.log1pCount(5_000_000_000L)).isEqualTo((float) StrictMath.log1p(5_000_000_000L));
   }
 
   @Test
   void resetForgetsThePreviousRequestsSequence() {
-    FeatureEncoder.CandidateFeatures features = new FeatureEncoder.CandidateFeatures();
+    CandidateFeatures features = new CandidateFeatures();
     features.reset(request(new long[] {4, 4}, 4));
     ScoringRequest second = request(new long[] {9}, 4);
     features.reset(second);
