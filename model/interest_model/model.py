@@ -12,7 +12,11 @@ One forward pass scores K candidates for each of B users:
    sequence).
 5. Target attention: each candidate queries the encoded [user token, sequence] with explicit q/k/v
    projections, scaled dot product, padded keys masked, softmax.
-6. Per candidate concat(attended, candidate token, encoded user token, attended * candidate token,
+6. Optional (``seq_aggregates``): counts of the candidate's item and category in the sequence (all,
+   the last RECENT, in the request scenario, stronger than a click), their recencies and the history
+   length, computed in the graph from the sequence inputs (so the job's inputs do not change and training
+   and serving share them by construction), log-scaled and standardized; appended to cand_dense.
+7. Per candidate concat(attended, candidate token, encoded user token, attended * candidate token,
    cand_dense) goes through a STAR-style scenario-aware MLP (64 -> 32 -> 1, ReLU) whose layer weights
    are W_shared * W_scenario[s] with biases b_shared + b_scenario[s], then a sigmoid.
 """
@@ -37,6 +41,40 @@ from .spec import FeatureSpec, spec_from_dict
 #: task threads. exp(-30) = 9e-14 keeps every weight and product in the normal range, and the weight left
 #: on padded keys (< 51 * 9e-14 of the row) is far below float32 resolution.
 MASK_FLOOR = -30.0
+
+#: Action ids above this one (fs-1: UNKNOWN, IMPRESSION, CLICK, LIKE, ...) are engagements stronger than a click.
+CLICK_ACTION = 2
+#: The sequence's first RECENT positions (most recent first) count as "recent" for the aggregates.
+RECENT = 5
+#: Names of the in-graph sequence aggregates, in their column order.
+SEQUENCE_AGGREGATES = ("history_length", "repeat_item", "repeat_item_recency", "category_count",
+                       "category_recency", "category_recent_count", "category_in_scenario", "category_strong")
+
+
+def sequence_aggregates(seq_item, seq_category, seq_action, seq_scenario, scenario, cand_item, cand_category):
+    """[B, K, len(SEQUENCE_AGGREGATES)] float: per candidate, how the user's sequence ([B, L], position 0
+    the most recent, id 0 padding) matches it. Counts are log1p-scaled, recencies are 1 / (1 + position of
+    the most recent match) or 0 (the category's share of the history is already a candidate input). Written with
+    comparisons, sums and maxima only, so the exported graph computes exactly what training saw."""
+    real = (seq_item != 0).unsqueeze(1)                                               # [B, 1, L]
+    length = seq_item.shape[1]
+    position = torch.arange(length, device=seq_item.device)
+    inverse_position = (1.0 / (1.0 + position.to(torch.float32))).reshape(1, 1, length)
+    recent = (position < RECENT).to(torch.float32).reshape(1, 1, length)
+    same_item = ((seq_item.unsqueeze(1) == cand_item.unsqueeze(2)) & real).to(torch.float32)      # [B, K, L]
+    same_cat = ((seq_category.unsqueeze(1) == cand_category.unsqueeze(2)) & real).to(torch.float32)
+    in_scenario = (seq_scenario == scenario.unsqueeze(1)).to(torch.float32).unsqueeze(1)          # [B, 1, L]
+    strong = (seq_action > CLICK_ACTION).to(torch.float32).unsqueeze(1)
+    history = real.to(torch.float32).sum(dim=-1, keepdim=True).expand(-1, cand_item.shape[1], -1)  # [B, K, 1]
+    parts = [torch.log1p(history),
+             torch.log1p(same_item.sum(dim=-1, keepdim=True)),
+             (same_item * inverse_position).amax(dim=-1, keepdim=True),
+             torch.log1p(same_cat.sum(dim=-1, keepdim=True)),
+             (same_cat * inverse_position).amax(dim=-1, keepdim=True),
+             torch.log1p((same_cat * recent).sum(dim=-1, keepdim=True)),
+             torch.log1p((same_cat * in_scenario).sum(dim=-1, keepdim=True)),
+             torch.log1p((same_cat * strong).sum(dim=-1, keepdim=True))]
+    return torch.cat(parts, dim=-1)
 
 
 def masked_softmax(logits: torch.Tensor, pad: torch.Tensor) -> torch.Tensor:
@@ -93,7 +131,7 @@ class StarLinear(nn.Module):
 class InterestModel(nn.Module):
     def __init__(self, spec: FeatureSpec, d_model: int = 32, heads: int = 4, layers: int = 2, ff: int = 64,
                  dropout: float = 0.1, attn_dropout: float = 0.0, sum_pool: bool = False,
-                 dense_norm: bool = False):
+                 dense_norm: bool = False, seq_aggregates: bool = False):
         super().__init__()
         if d_model % heads != 0:
             raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
@@ -114,6 +152,15 @@ class InterestModel(nn.Module):
             self.register_buffer("user_dense_sd", torch.ones(spec.user_dense_dim))
             self.register_buffer("cand_dense_mean", torch.zeros(spec.candidate_dense_dim))
             self.register_buffer("cand_dense_sd", torch.ones(spec.candidate_dense_dim))
+        # Count-aware inputs (see sequence_aggregates): attention pools the sequence into a weighted mean, which
+        # keeps which categories a user engages with but loses how often, the signal trees rank best with.
+        self.seq_aggregates = seq_aggregates
+        aggregates = len(SEQUENCE_AGGREGATES) if seq_aggregates else 0
+        if seq_aggregates:
+            self.config["seq_aggregates"] = True
+            self.register_buffer("aggregate_mean", torch.zeros(aggregates))
+            self.register_buffer("aggregate_sd", torch.ones(aggregates))
+        cand_dense_dim = spec.candidate_dense_dim + aggregates
         d = d_model
         L = spec.sequence_length
         self.item_emb = nn.Embedding(spec.item_buckets, d, padding_idx=0)
@@ -135,13 +182,13 @@ class InterestModel(nn.Module):
         layer.self_attn.dropout = attn_dropout
         self.encoder = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
 
-        self.cand_dense = nn.Linear(spec.candidate_dense_dim, d)
+        self.cand_dense = nn.Linear(cand_dense_dim, d)
         self.q = nn.Linear(d, d)
         self.k = nn.Linear(d, d)
         self.v = nn.Linear(d, d)
         self.scale = 1.0 / math.sqrt(d)
 
-        mlp_in = 4 * d + spec.candidate_dense_dim + (d if sum_pool else 0)
+        mlp_in = 4 * d + cand_dense_dim + (d if sum_pool else 0)
         if sum_pool:  # DIN-style unnormalized attention: sum_j sigmoid(logit_j + b) v_j / L keeps the intensity
             self.sum_bias = nn.Parameter(torch.full((1,), -2.0))
         self.star1 = StarLinear(mlp_in, 64, spec.scenario_count)
@@ -173,6 +220,24 @@ class InterestModel(nn.Module):
                 mean.copy_(x.mean(dim=0))
                 s = x.std(dim=0, unbiased=False)
                 sd.copy_(torch.where(s > 1e-6, s, torch.ones_like(s)))
+
+    @torch.no_grad()
+    def set_aggregate_norm(self, inputs) -> None:
+        """Sets the standardization of the sequence aggregates from example rows (a dict of model inputs,
+        the sequence ones [N, L], candidates [N, K]); a column with (almost) no spread keeps sd 1."""
+        if not self.seq_aggregates:
+            raise ValueError("model built without seq_aggregates")
+        rows = []
+        n = inputs["seq_item"].shape[0]
+        for start in range(0, n, 8192):
+            part = {k: torch.as_tensor(v[start:start + 8192]).long() for k, v in inputs.items()}
+            rows.append(sequence_aggregates(part["seq_item"], part["seq_category"], part["seq_action"],
+                                            part["seq_scenario"], part["scenario"], part["cand_item"],
+                                            part["cand_category"]).reshape(-1, len(SEQUENCE_AGGREGATES)))
+        x = torch.cat(rows)
+        self.aggregate_mean.copy_(x.mean(dim=0))
+        s = x.std(dim=0, unbiased=False)
+        self.aggregate_sd.copy_(torch.where(s > 1e-6, s, torch.ones_like(s)))
 
     # -- parts, also used by tests ---------------------------------------------------------------
     def serving(self, on: bool = True) -> "InterestModel":
@@ -224,6 +289,10 @@ class InterestModel(nn.Module):
         if self.dense_norm:
             user_dense = (user_dense - self.user_dense_mean) / self.user_dense_sd
             cand_dense = (cand_dense - self.cand_dense_mean) / self.cand_dense_sd
+        if self.seq_aggregates:
+            aggregates = sequence_aggregates(seq_item, seq_category.long(), seq_action.long(), seq_scenario.long(),
+                                             scenario, cand_item, cand_category.long())
+            cand_dense = torch.cat([cand_dense, (aggregates - self.aggregate_mean) / self.aggregate_sd], dim=-1)
         encoded, pad = self.encode_user(seq_item, seq_category.long(), seq_action.long(), seq_scenario.long(),
                                         seq_age.long(), seq_dwell.long(), user_dense, scenario)
         user_enc = encoded[:, 0:1, :]                                                   # [B, 1, d]
@@ -248,7 +317,8 @@ class InterestModel(nn.Module):
 
 
 def build_model(spec: FeatureSpec, config: Dict[str, Any]) -> InterestModel:
-    keys = ("d_model", "heads", "layers", "ff", "dropout", "attn_dropout", "sum_pool", "dense_norm")
+    keys = ("d_model", "heads", "layers", "ff", "dropout", "attn_dropout", "sum_pool", "dense_norm",
+            "seq_aggregates")
     return InterestModel(spec, **{k: config[k] for k in keys if k in config})
 
 

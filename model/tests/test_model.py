@@ -357,6 +357,69 @@ class DenseNormTest(unittest.TestCase):
         self.assertNotIn("dense_norm", make_model().config)
 
 
+class SequenceAggregatesTest(unittest.TestCase):
+    """The count-aware inputs computed in the graph: the same numbers as the GBDT's plain features (log1p of the
+    counts), whatever trailing padding a batch is trimmed to, in the exported graph too."""
+
+    @staticmethod
+    def _rows(n=64, L=12, seed=3):
+        rng = np.random.default_rng(seed)
+        lengths = rng.integers(0, L + 1, size=n)
+        real = np.arange(L)[None, :] < lengths[:, None]
+        ids = lambda hi: np.where(real, rng.integers(1, hi, size=(n, L)), 0)  # noqa: E731
+        return {"seq_item": ids(6), "seq_category": ids(4), "seq_action": ids(8), "seq_scenario": ids(4),
+                "scenario": rng.integers(1, 4, size=n), "cand_item": rng.integers(1, 6, size=(n, 1)),
+                "cand_category": rng.integers(0, 4, size=(n, 1))}
+
+    def test_match_the_plain_features_of_the_baselines(self):
+        from interest_model import baselines
+        from interest_model.data import Split
+        from interest_model.model import SEQUENCE_AGGREGATES, sequence_aggregates
+        rows = self._rows()
+        n, L = rows["seq_item"].shape
+        arrays = dict(rows, user_dense=np.zeros((n, 16), np.float32), cand_dense=np.zeros((n, 1, 4), np.float32),
+                      label=np.zeros(n, np.int8))
+        x, names = baselines.plain_features(Split("test", small_spec(L), arrays))
+        t = {k: torch.as_tensor(v).long() for k, v in rows.items()}
+        got = sequence_aggregates(t["seq_item"], t["seq_category"], t["seq_action"], t["seq_scenario"], t["scenario"],
+                                  t["cand_item"], t["cand_category"])[:, 0, :].numpy()
+        self.assertEqual(got.shape, (n, len(SEQUENCE_AGGREGATES)))
+        for j, name in enumerate(SEQUENCE_AGGREGATES):
+            want = x[:, names.index("seq:" + name)].astype(np.float64)
+            want = want if name.endswith("recency") else np.log1p(want)
+            np.testing.assert_allclose(got[:, j], want, rtol=1e-6, atol=1e-6, err_msg=name)
+        self.assertGreater(float(np.abs(got).sum()), 0.0)
+
+    def test_model_output_is_the_same_on_trimmed_sequences_and_after_a_checkpoint(self):
+        model = make_model(seed=8, dense_norm=True, seq_aggregates=True)
+        train_rows = example_inputs(model.spec, 256, 1, seed=4)
+        model.set_aggregate_norm({k: train_rows[k] for k in ("seq_item", "seq_category", "seq_action", "seq_scenario",
+                                                              "scenario", "cand_item", "cand_category")})
+        self.assertTrue(bool((model.aggregate_sd > 0).all()))
+        self.assertFalse(torch.equal(model.aggregate_mean, torch.zeros_like(model.aggregate_mean)))
+        x = example_inputs(model.spec, 8, 5, seed=5)
+        for name in ("seq_item", "seq_category", "seq_action", "seq_scenario", "seq_age", "seq_dwell"):
+            x[name][:, 7:] = 0                                               # short histories: trimmable
+        with torch.no_grad():
+            full = model(**x)
+            torch.testing.assert_close(model(**trim_sequences(x)), full)
+        with tempfile.TemporaryDirectory() as d:
+            torch.save({"state_dict": model.state_dict(), "config": model.config, "spec": model.spec.to_dict()},
+                       os.path.join(d, "model.pt"))
+            loaded, _ = load_checkpoint(d)
+        with torch.no_grad():
+            torch.testing.assert_close(loaded(**x), full)
+
+    def test_exports_to_onnx_with_its_statistics(self):
+        from interest_model.export import export_onnx
+        model = make_model(seed=9, dense_norm=True, seq_aggregates=True)
+        with tempfile.TemporaryDirectory() as d:
+            proto = export_onnx(model, os.path.join(d, "m.onnx"))
+        names = {i.name for i in proto.graph.initializer}
+        self.assertTrue({"aggregate_mean", "aggregate_sd"} <= names, names)
+        self.assertEqual([i.name for i in proto.graph.input], list(INPUT_NAMES))
+
+
 class MetricsTest(unittest.TestCase):
 
     @staticmethod
