@@ -11,6 +11,7 @@
 #
 #   model/report.sh                 # everything
 #   SKIP_RETRAIN=1 model/report.sh  # keep the shipped model as it is
+#   EXPERIMENTS="taobao-smoke" model/report.sh  # only these experiment steps; the others' sections say "Not run"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -35,7 +36,9 @@ done
 $PY -m interest_model.evaluate --data "$DATA/fs1" --model runs/fs1 --per-scenario runs/fs1-per-scenario \
   --bootstrap 500
 
-$PY -m interest_model.experiments all --data-root "$DATA" --runs runs/experiments
+for step in ${EXPERIMENTS:-all}; do
+  $PY -m interest_model.experiments "$step" --data-root "$DATA" --runs runs/experiments
+done
 
 $PY -m interest_model.card --data "$DATA/fs1" --model runs/fs1 --onnx interest-model.onnx --golden golden \
   --worlds runs/experiments/worlds.json --out MODEL_CARD.md

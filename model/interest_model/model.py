@@ -16,7 +16,10 @@ One forward pass scores K candidates for each of B users:
    the last RECENT, in the request scenario, stronger than a click), their recencies and the history
    length, computed in the graph from the sequence inputs (so the job's inputs do not change and training
    and serving share them by construction), log-scaled and standardized; appended to cand_dense.
-7. Per candidate concat(attended, candidate token, encoded user token, attended * candidate token,
+7. Optional (``item_bias``): a learned scalar per item bucket (the item's own click propensity, which a
+   32-wide embedding read through the MLP learns slowly), an input of the last STAR layer so that the
+   per-scenario calibration scales it with the rest of the logit.
+8. Per candidate concat(attended, candidate token, encoded user token, attended * candidate token,
    cand_dense) goes through a STAR-style scenario-aware MLP (64 -> 32 -> 1, ReLU) whose layer weights
    are W_shared * W_scenario[s] with biases b_shared + b_scenario[s], then a sigmoid.
 """
@@ -131,7 +134,7 @@ class StarLinear(nn.Module):
 class InterestModel(nn.Module):
     def __init__(self, spec: FeatureSpec, d_model: int = 32, heads: int = 4, layers: int = 2, ff: int = 64,
                  dropout: float = 0.1, attn_dropout: float = 0.0, sum_pool: bool = False,
-                 dense_norm: bool = False, seq_aggregates: bool = False):
+                 dense_norm: bool = False, seq_aggregates: bool = False, item_bias: bool = False):
         super().__init__()
         if d_model % heads != 0:
             raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
@@ -193,7 +196,11 @@ class InterestModel(nn.Module):
             self.sum_bias = nn.Parameter(torch.full((1,), -2.0))
         self.star1 = StarLinear(mlp_in, 64, spec.scenario_count)
         self.star2 = StarLinear(64, 32, spec.scenario_count)
-        self.star3 = StarLinear(32, 1, spec.scenario_count)
+        self.item_bias = nn.Embedding(spec.item_buckets, 1, padding_idx=0) if item_bias else None
+        if item_bias:
+            self.config["item_bias"] = True
+            nn.init.zeros_(self.item_bias.weight)  # unseen items: no bias
+        self.star3 = StarLinear(32 + (1 if item_bias else 0), 1, spec.scenario_count)
         self.mlp_dropout = nn.Dropout(dropout)
 
         nn.init.normal_(self.item_emb.weight, std=0.01)  # ids never seen in training stay near zero
@@ -312,13 +319,15 @@ class InterestModel(nn.Module):
         h = torch.cat(parts, dim=-1)
         h = self.mlp_dropout(torch.relu(self.star1(h, scenario)))
         h = torch.relu(self.star2(h, scenario))
+        if self.item_bias is not None:
+            h = torch.cat([h, self.item_bias(cand_item)], dim=-1)
         logit = self.star3(h, scenario).squeeze(-1)                                     # [B, K]
         return torch.sigmoid(logit)
 
 
 def build_model(spec: FeatureSpec, config: Dict[str, Any]) -> InterestModel:
     keys = ("d_model", "heads", "layers", "ff", "dropout", "attn_dropout", "sum_pool", "dense_norm",
-            "seq_aggregates")
+            "seq_aggregates", "item_bias")
     return InterestModel(spec, **{k: config[k] for k in keys if k in config})
 
 

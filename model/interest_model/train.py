@@ -77,6 +77,8 @@ def fill_unseen_buckets(model: InterestModel, split: Split) -> dict:
             seen[np.unique(a[n])] = True
         seen[0] = True  # padding row, zero already
         emb.weight[torch.from_numpy(~seen)] = 0.0
+        if key == "item" and model.item_bias is not None:
+            model.item_bias.weight[torch.from_numpy(~seen)] = 0.0
         report[key] = {"seen_rows": int(seen.sum()) - 1, "zeroed_rows": int((~seen).sum())}
     return report
 
@@ -99,7 +101,7 @@ def train(data_dir: str, out_dir: str, epochs: int = 3, seed: int = 42, batch_si
           lr_schedule: str = "linear", threads: int = 2, progress: bool = True, log=print,
           scenario: Optional[int] = None, calibrate: bool = True, curve_points: int = 0,
           curve_valid: int = 20000, item_l2: float = 0.0, sum_pool: bool = False, target: str = "label",
-          dense_norm: bool = False, seq_aggregates: bool = False) -> dict:
+          dense_norm: bool = False, seq_aggregates: bool = False, item_bias: bool = False) -> dict:
     """Trains and writes ``out_dir/model.pt``; returns the training info.
 
     ``scenario``: train (and validate) on that request scenario's rows only (per-scenario baseline).
@@ -133,7 +135,7 @@ def train(data_dir: str, out_dir: str, epochs: int = 3, seed: int = 42, batch_si
     log(f"train {train_split.n} examples (target {target}, mean {train_split.label.mean():.4f}), valid {valid_split.n} "
         f"(ctr {valid_split.label.mean():.4f})")
     model = InterestModel(spec, d_model=d_model, heads=heads, layers=layers, ff=ff, dropout=dropout, sum_pool=sum_pool,
-                          dense_norm=dense_norm, seq_aggregates=seq_aggregates)
+                          dense_norm=dense_norm, seq_aggregates=seq_aggregates, item_bias=item_bias)
     if seq_aggregates:
         a = train_split.arrays
         model.set_aggregate_norm({k: a[k] for k in ("seq_item", "seq_category", "seq_action", "seq_scenario",
@@ -232,7 +234,7 @@ def train(data_dir: str, out_dir: str, epochs: int = 3, seed: int = 42, batch_si
                  "max_train": max_train, "max_valid": max_valid, "lr": lr, "lr_schedule": lr_schedule,
                  "threads": threads, "scenario": scenario, "calibrate": calibrate, "item_l2": item_l2,
                  "curve_points": curve_points, "sum_pool": sum_pool, "target": target,
-                 "dense_norm": dense_norm, "seq_aggregates": seq_aggregates},
+                 "dense_norm": dense_norm, "seq_aggregates": seq_aggregates, "item_bias": item_bias},
         "torch": torch.__version__,
     }
     torch.save({"state_dict": best_state, "config": model.config, "spec": spec.to_dict(), **info},
@@ -301,6 +303,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                     help="standardize user_dense and cand_dense inside the model (train-split mean and sd)")
     ap.add_argument("--seq-aggregates", action="store_true",
                     help="count-aware inputs computed in the graph from the sequence (see model.sequence_aggregates)")
+    ap.add_argument("--item-bias", action="store_true", help="a learned scalar per item bucket into the last layer")
     ap.add_argument("--item-l2", type=float, default=0.0, help="L2 on the item embedding rows of each batch")
     a = ap.parse_args(argv)
     try:
@@ -308,7 +311,8 @@ def main(argv: Optional[List[str]] = None) -> int:
               max_valid=a.max_valid, lr=a.lr, d_model=a.d_model, heads=a.heads, layers=a.layers, ff=a.ff,
               dropout=a.dropout, lr_schedule=a.lr_schedule, threads=a.threads, progress=not a.no_progress,
               scenario=a.scenario, calibrate=not a.no_calibrate, curve_points=a.curve_points, item_l2=a.item_l2,
-              sum_pool=a.sum_pool, target=a.target, dense_norm=a.dense_norm, seq_aggregates=a.seq_aggregates)
+              sum_pool=a.sum_pool, target=a.target, dense_norm=a.dense_norm, seq_aggregates=a.seq_aggregates,
+              item_bias=a.item_bias)
     except SpecError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -101,11 +101,20 @@ class CalibrationTest(unittest.TestCase):
         self.assertAlmostEqual(b, 1.0, delta=0.1)
 
     def test_folding_into_the_last_layer_is_exact(self):
+        self._check_folding()
+
+    def test_folding_scales_the_item_bias_with_the_rest_of_the_logit(self):
+        self._check_folding(item_bias=True, seq_aggregates=True, dense_norm=True)
+
+    def _check_folding(self, **config):
         with tempfile.TemporaryDirectory() as tmp:
             make_dataset(tmp, examples=6000, seed=5)
             split = load_split(tmp, "valid")
             torch.manual_seed(0)
-            model = InterestModel(split.spec).eval()
+            model = InterestModel(split.spec, **config).eval()
+            if config.get("item_bias"):
+                with torch.no_grad():  # a bias that matters: as large as the rest of the last layer's input
+                    model.item_bias.weight.normal_(0, 1.0)
             before = predict(model, split)[:, 0].astype(np.float64)
             report = calibrate(model, split, predict, min_rows=10)
             after = predict(model, split)[:, 0].astype(np.float64)

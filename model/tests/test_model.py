@@ -306,6 +306,34 @@ class DataTest(unittest.TestCase):
         with torch.no_grad():
             self.assertTrue(torch.isfinite(model(**x)).all())
 
+    def test_fill_unseen_buckets_zeroes_the_bias_of_items_training_never_scored(self):
+        from interest_model.train import fill_unseen_buckets
+        split = load_split(self.tmp.name, "train")
+        model = make_model(seed=6, item_bias=True)
+        with torch.no_grad():
+            model.item_bias.weight.fill_(0.5)
+        fill_unseen_buckets(model, split)
+        seen = set(np.unique(split.arrays["seq_item"])) | set(np.unique(split.arrays["cand_item"]))
+        unseen = [i for i in range(1, 200) if i not in seen]
+        self.assertTrue(unseen)
+        self.assertTrue(torch.all(model.item_bias.weight[unseen] == 0))
+        self.assertTrue(torch.all(model.item_bias.weight[sorted(i for i in seen if i != 0)] == 0.5))
+
+    def test_item_bias_moves_only_its_items_score_and_exports(self):
+        from interest_model.export import export_onnx
+        model = make_model(seed=7, item_bias=True)
+        x = example_inputs(model.spec, 2, 3, seed=1)
+        with torch.no_grad():
+            before = model(**x)
+            model.item_bias.weight[int(x["cand_item"][0, 1])] = 3.0
+            after = model(**x)
+        changed = (after - before).abs() > 1e-6
+        self.assertTrue(bool(changed[0, 1]))
+        self.assertEqual(int(changed.sum()), int((x["cand_item"] == x["cand_item"][0, 1]).sum()))
+        with tempfile.TemporaryDirectory() as d:
+            proto = export_onnx(model, os.path.join(d, "m.onnx"))
+        self.assertIn("item_bias.weight", {i.name for i in proto.graph.initializer})
+
     def test_checkpoint_round_trip(self):
         model = make_model(seed=4)
         with tempfile.TemporaryDirectory() as d:
