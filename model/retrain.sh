@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the shipped model from nothing: simulated events, training data written by the job's own
 # feature code (export-training-data, with the job's default settings), training with fixed seeds and a
-# progress bar, evaluation, ONNX export with golden vectors, and the model card. About 25 minutes on 2
-# shared cores (training about 20 of them). The training recipe is model/train-args.txt (shared with the
+# progress bar, evaluation, ONNX export with golden vectors, and the model card. About 20 minutes on 2
+# idle cores (training about 11 of them), about twice that on shared ones. The training recipe is model/train-args.txt (shared with the
 # per-scenario baselines of model/report.sh, which regenerates REPORT.md).
 #
 #   model/retrain.sh            # data under ./data (git-ignored), model files under model/

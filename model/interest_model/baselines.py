@@ -24,21 +24,11 @@ import numpy as np
 
 from .data import Split
 from .metrics import auc, session_lists
+from .model import CLICK_ACTION, RECENT, SEQUENCE_AGGREGATES
 
-# fs-1 action ordinals (schemas: UNKNOWN, IMPRESSION, CLICK, LIKE, SHARE, COMMENT, ADD_TO_CART, PURCHASE):
-# anything above CLICK is an explicit engagement.
-CLICK_ACTION = 2
-RECENT = 5
-SEQUENCE_AGGREGATES = (
-    "history_length",        # engagements in the sequence
-    "repeat_item",           # times the candidate item is in the sequence
-    "repeat_item_recency",   # 1 / (1 + position of its most recent occurrence), 0 if absent
-    "category_count",        # engagements in the candidate's category
-    "category_recency",      # 1 / (1 + position of the most recent engagement in the category), 0 if absent
-    "category_recent_count",  # engagements in the category among the last RECENT
-    "category_in_scenario",  # engagements in the category made in the request's scenario
-    "category_strong",       # engagements in the category stronger than a click
-)
+# The sequence aggregates are those the model computes in its graph (model.sequence_aggregates, same names and
+# constants: CLICK_ACTION, RECENT), counted here in numpy and raw (the model log-scales its counts).
+
 # Ranking groups of the pairwise objective: a user's impressions in one scenario, split at the session gap
 # the data was exported with (this default where the spec does not record it).
 SESSION_GAP_MS = 1_800_000

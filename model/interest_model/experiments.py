@@ -68,16 +68,20 @@ REPLICATED_WORLDS = ("no-popularity",)
 REPLICATION_SEED = 7
 
 
+#: The on/off architecture flags of train.py that the shipped recipe may set.
+SWITCHES = ("sum_pool", "dense_norm", "seq_aggregates", "item_bias")
+
+
 def shipped_architecture() -> Dict:
     """The architecture flags of the shipped recipe (model/train-args.txt), the point every subset-protocol
     model starts from; train.py's defaults fill what the file leaves out."""
     with open(os.path.join(HERE, "train-args.txt")) as f:
         args = f.read().split()
-    arch = {"d_model": 32, "ff": 64, "layers": 2, "sum_pool": False}
+    arch = {"d_model": 32, "ff": 64, "layers": 2, **{flag: False for flag in SWITCHES}}
     for i, a in enumerate(args):
         key = a[2:].replace("-", "_")
-        if key == "sum_pool":
-            arch["sum_pool"] = True
+        if key in SWITCHES:
+            arch[key] = True
         elif key in arch:
             arch[key] = int(args[i + 1])
     return arch
@@ -96,7 +100,7 @@ def arch_args(**overrides) -> List[str]:
     """train.py flags for BASE with ``overrides`` (keys of BASE; others are ignored)."""
     cfg = {**BASE, **{k: v for k, v in overrides.items() if k in BASE}}
     out = ["--d-model", str(cfg["d_model"]), "--ff", str(cfg["ff"]), "--layers", str(cfg["layers"])]
-    return out + (["--sum-pool"] if cfg["sum_pool"] else [])
+    return out + ["--" + flag.replace("_", "-") for flag in SWITCHES if cfg[flag]]
 
 
 def log(*a):

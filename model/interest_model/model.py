@@ -50,8 +50,16 @@ CLICK_ACTION = 2
 #: The sequence's first RECENT positions (most recent first) count as "recent" for the aggregates.
 RECENT = 5
 #: Names of the in-graph sequence aggregates, in their column order.
-SEQUENCE_AGGREGATES = ("history_length", "repeat_item", "repeat_item_recency", "category_count",
-                       "category_recency", "category_recent_count", "category_in_scenario", "category_strong")
+SEQUENCE_AGGREGATES = (
+    "history_length",         # engagements in the sequence
+    "repeat_item",            # times the candidate item is in the sequence
+    "repeat_item_recency",    # 1 / (1 + position of its most recent occurrence), 0 if absent
+    "category_count",         # engagements in the candidate's category
+    "category_recency",       # 1 / (1 + position of the most recent engagement in the category), 0 if absent
+    "category_recent_count",  # engagements in the category among the last RECENT
+    "category_in_scenario",   # engagements in the category made in the request's scenario
+    "category_strong",        # engagements in the category stronger than a click
+)
 
 
 def sequence_aggregates(seq_item, seq_category, seq_action, seq_scenario, scenario, cand_item, cand_category):
