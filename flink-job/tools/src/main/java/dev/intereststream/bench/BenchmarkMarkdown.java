@@ -44,8 +44,8 @@ final class BenchmarkMarkdown {
             + "then consumed as fast as possible: **%,.0f events/s** and **%,.0f scored users/s** over %.1f s (second "
             + "half of the window: %,.0f scored users/s), %.2f "
             + "cores busy, heap up to %d MB, RSS up to %d MB. Standalone at the same K (%d) and threads (2), batch 32: "
-            + "%,.0f users/s. Timed from the first to the last update the job wrote; events/s is the backlog times the "
-            + "window's share of all updates (triggers are spread evenly over the backlog), because the Kafka source "
+            + "%,.0f users/s. Timed from the last 100 ms sample before the first update to the last update the job "
+            + "wrote; events/s is the backlog times the window's share of all updates (triggers are spread evenly over the backlog), because the Kafka source "
             + "commits input offsets up to 10 s after the last record.%n", c.backlog(), c.producerEventsPerSecond(), c.eventsPerSecond(), c.updatesPerSecond(),
         c.seconds(), c.secondHalfUpdatesPerSecond(), c.cores(), c.heapBytes() >> 20, c.rssBytes() >> 20, c.meanCandidates(), sameK.usersPerSecond()));
 
