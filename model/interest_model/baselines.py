@@ -21,13 +21,14 @@ import time
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+import torch
 
 from .data import Split
 from .metrics import auc, session_lists
-from .model import CLICK_ACTION, RECENT, SEQUENCE_AGGREGATES
+from .model import SEQUENCE_AGGREGATES, sequence_aggregates
 
-# The sequence aggregates are those the model computes in its graph (model.sequence_aggregates, same names and
-# constants: CLICK_ACTION, RECENT), counted here in numpy and raw (the model log-scales its counts).
+# The sequence aggregates are the model's own (model.sequence_aggregates, the function of the exported graph),
+# with raw counts: what a GBDT built first would compute, and the Transformer sees the same numbers.
 
 # Ranking groups of the pairwise objective: a user's impressions in one scenario, split at the session gap
 # the data was exported with (this default where the spec does not record it).
@@ -43,25 +44,28 @@ def feature_names(split: Split) -> List[str]:
 def plain_features(split: Split) -> Tuple[np.ndarray, List[str]]:
     """[N, F] float32 matrix of the plain features of a split's single candidate, and their names."""
     a = split.arrays
-    item, cat = a["seq_item"], a["seq_category"]
-    real = item != 0
-    n = real.sum(axis=1)
-    same_item = real & (item == a["cand_item"][:, :1])
-    same_cat = real & (cat == a["cand_category"][:, :1])
-    pos = np.arange(item.shape[1])
-
-    def recency(match):
-        first = np.where(match.any(axis=1), np.argmax(match, axis=1), -1)
-        return np.where(first >= 0, 1.0 / (1.0 + np.maximum(first, 0)), 0.0)
-
-    cat_count = same_cat.sum(axis=1)
-    in_scen = same_cat & (a["seq_scenario"] == a["scenario"].reshape(-1, 1).astype(a["seq_scenario"].dtype))
-    strong = same_cat & (a["seq_action"] > CLICK_ACTION)
-    seq = np.stack([n, same_item.sum(axis=1), recency(same_item), cat_count, recency(same_cat),
-                    (same_cat & (pos < RECENT)).sum(axis=1), in_scen.sum(axis=1), strong.sum(axis=1)], axis=1)
-    x = np.concatenate([a["user_dense"].astype(np.float64), a["cand_dense"][:, 0, :].astype(np.float64), seq,
-                        a["scenario"].astype(np.float64)[:, None]], axis=1)
+    x = np.concatenate([a["user_dense"].astype(np.float64), a["cand_dense"][:, 0, :].astype(np.float64),
+                        sequence_counts(a), a["scenario"].astype(np.float64)[:, None]], axis=1)
     return x.astype(np.float32), feature_names(split)
+
+
+def sequence_counts(arrays: Dict[str, np.ndarray], rows: int = 65536) -> np.ndarray:
+    """[N, len(SEQUENCE_AGGREGATES)] the model's own sequence aggregates of the single candidate
+    (``model.sequence_aggregates``, the function inside the exported graph), with the counts back as plain
+    integers (log1p undone and rounded: exact for counts up to the sequence length)."""
+    names = ("seq_item", "seq_category", "seq_action", "seq_scenario", "scenario", "cand_item", "cand_category")
+    n = arrays["seq_item"].shape[0]
+    parts = []
+    with torch.no_grad():
+        for start in range(0, n, rows):
+            t = {k: torch.as_tensor(np.asarray(arrays[k][start:start + rows])).long() for k in names}
+            parts.append(sequence_aggregates(t["seq_item"], t["seq_category"], t["seq_action"], t["seq_scenario"],
+                                             t["scenario"], t["cand_item"][:, :1], t["cand_category"][:, :1])
+                         [:, 0, :].numpy())
+    out = (np.concatenate(parts) if parts else np.zeros((0, len(SEQUENCE_AGGREGATES)), np.float32)).astype(np.float64)
+    counts = [j for j, name in enumerate(SEQUENCE_AGGREGATES) if not name.endswith("recency")]
+    out[:, counts] = np.rint(np.expm1(out[:, counts]))
+    return out
 
 
 def single_feature_scores(x_valid: np.ndarray, y_valid: np.ndarray, x_test: np.ndarray, names: Sequence[str],

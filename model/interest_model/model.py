@@ -12,10 +12,11 @@ One forward pass scores K candidates for each of B users:
    sequence).
 5. Target attention: each candidate queries the encoded [user token, sequence] with explicit q/k/v
    projections, scaled dot product, padded keys masked, softmax.
-6. Optional (``seq_aggregates``): counts of the candidate's item and category in the sequence (all,
-   the last RECENT, in the request scenario, stronger than a click), their recencies and the history
-   length, computed in the graph from the sequence inputs (so the job's inputs do not change and training
-   and serving share them by construction), log-scaled and standardized; appended to cand_dense.
+6. Optional (``seq_aggregates``): the count and recency of the candidate's item in the sequence, the
+   count and recency of its category and its counts in the last RECENT, in the request scenario and
+   stronger than a click, and the history length, computed in the graph from the sequence inputs (so the
+   job's inputs do not change and training and serving share them by construction), log-scaled and
+   standardized; appended to cand_dense.
 7. Optional (``item_bias``): a learned scalar per item bucket (the item's own click propensity, which a
    32-wide embedding read through the MLP learns slowly), an input of the last STAR layer so that the
    per-scenario calibration scales it with the rest of the logit.
